@@ -1,0 +1,1 @@
+"""The assistant: engine, dialogue, skills, storage, CLI (and the Qt UI in ui/)."""

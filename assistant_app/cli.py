@@ -1,0 +1,117 @@
+"""The `assistant` command: ask, chat, bench (and the desktop app when given no command)."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+
+from .storage import StorageError
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="An offline desktop voice assistant.")
+    parser.add_argument("--wake", action="store_true", help="wake the running app (start listening)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command")
+    ask = commands.add_parser("ask", help="one typed turn, then exit")
+    ask.add_argument("text")
+    ask.add_argument("--json", action="store_true", help="print the turn as JSON")
+    chat = commands.add_parser("chat", help="a typed conversation on stdin/stdout")
+    chat.add_argument("--jsonl", action="store_true", help="one JSON object a line in and out")
+    bench = commands.add_parser("bench", help="print measured speed figures")
+    bench.add_argument("what", nargs="?", default="nlu", choices=["nlu", "asr", "tts", "e2e"])
+    bench.add_argument("--runs", type=int, default=200)
+    return parser
+
+
+class Printer:
+    """Serialises output from the conversation and the alert thread."""
+
+    def __init__(self, jsonl: bool) -> None:
+        self.jsonl = jsonl
+        self._lock = threading.Lock()
+
+    def turn(self, response) -> None:
+        self._write(response.to_json(), response.reply)
+
+    def alert(self, alert) -> None:
+        self._write(alert.to_json(), f"[{alert.kind}] {alert.message}")
+
+    def notice(self, message: str) -> None:
+        self._write({"event": "notice", "message": message}, f"[notice] {message}")
+
+    def _write(self, data: dict, text: str) -> None:
+        with self._lock:
+            print(json.dumps(data, ensure_ascii=False) if self.jsonl else text, flush=True)
+
+
+def _open_assistant():
+    from .engine import Assistant
+
+    return Assistant()
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    with _open_assistant() as assistant:
+        printer = Printer(args.json)
+        for notice in assistant.notices:
+            printer.notice(notice)
+        for alert in assistant.missed:
+            printer.alert(alert)
+        printer.turn(assistant.handle_text(args.text))
+    return 0
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    printer = Printer(args.jsonl)
+    with _open_assistant() as assistant:
+        assistant.add_listener(printer.alert)
+        for notice in assistant.notices:
+            printer.notice(notice)
+        for alert in assistant.missed:
+            printer.alert(alert)
+        interactive = sys.stdin.isatty() and not args.jsonl
+        while True:
+            if interactive:
+                print("> ", end="", flush=True)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            text = line.rstrip("\n")
+            if args.jsonl and text.lstrip().startswith("{"):
+                try:
+                    text = str(json.loads(text).get("text", ""))
+                except (json.JSONDecodeError, AttributeError):
+                    pass
+            printer.turn(assistant.handle_text(text))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "ask":
+            return run_ask(args)
+        if args.command == "chat":
+            return run_chat(args)
+        if args.command == "bench":
+            from .bench import run_bench
+            return run_bench(args.what, args.runs)
+        print("The desktop window is not built yet; starting a typed chat instead "
+              "(Ctrl+D to quit).", file=sys.stderr)
+        return run_chat(argparse.Namespace(jsonl=False))
+    except StorageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The dialogue policy: from an interpretation and the state, decide what to do and say.
+
+Frame-based: a request missing a required slot keeps its frame open and asks for
+the slot; a yes/no question keeps it open until confirmed; unsure interpretations
+are confirmed or answered from the knowledge base instead of being acted on."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Callable
+
+from nlu.normalize import parse_date, parse_duration, parse_level, parse_time
+from nlu.types import Interpretation
+
+from ..skills.base import Outcome, Skill, SkillContext
+from .state import DialogueState, Frame, Response
+
+log = logging.getLogger(__name__)
+
+# Intents that change something: confirmed first when the NLU is unsure.
+ACTIONS = {"timer.set", "timer.cancel", "alarm.set", "alarm.cancel", "reminder.set", "reminder.cancel",
+           "list.add", "list.remove", "note.create", "app.open", "web.search", "media.play",
+           "media.pause", "media.next", "media.previous", "volume.set", "volume.up", "volume.down",
+           "volume.mute"}
+# An answer to "when?" may name a time, a date or a delay.
+COMPATIBLE_SLOTS = {"time": ("time", "date", "duration"), "duration": ("duration",), "level": ("level",)}
+TYPED_SLOTS = {"time", "date", "duration", "level"}
+_ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|please|just|it's|it is|"
+                            r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
+
+
+def answer_text(text: str) -> str:
+    """The content of a short answer: "um, to water the plants." -> "water the plants"."""
+    return _ANSWER_FILLER.sub("", text.strip()).strip(" .!?,")
+
+
+class Policy:
+    def __init__(self, skills: list[Skill], fallback: Callable[[Interpretation, SkillContext], Outcome]) -> None:
+        self.skills = {intent: skill for skill in skills for intent in skill.intents}
+        self.fallback = fallback
+
+    def step(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Response:
+        """Handle one turn; `state` is updated in place."""
+        state.expire()
+        intent = interpretation.intent
+        if intent == "dialog.repeat":
+            reply = state.last_reply or ctx.say("repeat.nothing")
+            return Response(reply, state.awaiting, (), interpretation)
+        outcome = None
+        if intent == "dialog.stop":
+            stopped = ctx.extras.get("stop_ringing", lambda: [])()
+            outcome = Outcome(ctx.say("stop.ringing" if stopped else "stop.quiet"),
+                              tuple({"type": "alert.stopped", "id": i} for i in stopped) + ({"type": "speech.stop"},))
+        elif state.pending is not None:
+            outcome = self._continue(interpretation, state, ctx)
+        if outcome is None:
+            outcome = self._new_request(interpretation, state, ctx)
+        return self._finish(outcome, interpretation, state)
+
+    def _finish(self, outcome: Outcome, interpretation: Interpretation, state: DialogueState) -> Response:
+        if outcome.ask and outcome.frame is not None:
+            state.ask(outcome.frame, outcome.ask)
+        else:
+            state.clear_pending()
+        state.last_reply = outcome.reply
+        skill = self.skills.get(interpretation.intent)
+        state.last_topic = skill.name if skill else state.last_topic
+        awaiting = outcome.ask if outcome.frame is not None else None
+        return Response(outcome.reply, awaiting, outcome.actions, interpretation)
+
+    def run(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        skill = self.skills.get(frame.intent)
+        if skill is None:
+            return Outcome(ctx.say("fallback.unknown"))
+        try:
+            return skill.handle(frame, ctx)
+        except Exception:  # one broken skill must not take the conversation down
+            log.exception("skill %s failed on %s", skill.name, frame)
+            return Outcome(ctx.say("error.skill", skill=skill.name))
+
+    def _continue(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext
+                  ) -> Outcome | None:
+        """Use this turn as the answer to the open question, or return None if it is a new request."""
+        frame, awaiting, intent = state.pending, state.awaiting, interpretation.intent
+        assert frame is not None
+        if awaiting == "confirm":
+            state.clear_pending()
+            if intent == "dialog.confirm":
+                return self.run(Frame(frame.intent, frame.slots, frame.texts, confirmed=True), ctx)
+            if intent in ("dialog.deny", "dialog.cancel"):
+                return Outcome(ctx.say("confirm.denied"))
+            return None
+        if intent in ("dialog.cancel", "dialog.deny"):
+            state.clear_pending()
+            return Outcome(ctx.say("cancelled"))
+        filled = self._fill(frame, awaiting or "", interpretation)
+        if filled is not None:
+            state.clear_pending()
+            return self.run(filled, ctx)
+        if intent not in ("out_of_scope", frame.intent) and \
+                interpretation.confidence >= ctx.settings.confirm_below:
+            state.clear_pending()
+            return None
+        return Outcome(ctx.say(f"retry.{awaiting}") if f"retry.{awaiting}" in ctx.responses.templates
+                       else ctx.say("retry"), ask=awaiting, frame=frame)
+
+    def _fill(self, frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
+        """The pending frame with the awaited slot taken from this answer, if it holds one."""
+        names = COMPATIBLE_SLOTS.get(awaiting, (awaiting,))
+        found = [n for n in names if n in interpretation.slots and
+                 (n not in TYPED_SLOTS or not isinstance(interpretation.slots[n].value, str))]
+        if found:
+            for name in found:
+                slot = interpretation.slots[name]
+                frame = frame.with_slot(name, slot.value, slot.text)
+            return frame
+        text = answer_text(interpretation.text)
+        if not text:
+            return None
+        if awaiting in TYPED_SLOTS:
+            return self._fill_typed(frame, awaiting, text)
+        return frame.with_slot(awaiting, text, text)
+
+    @staticmethod
+    def _fill_typed(frame: Frame, awaiting: str, text: str) -> Frame | None:
+        if awaiting == "level":
+            level = parse_level(text)
+            return None if level is None else frame.with_slot("level", level, text)
+        seconds = parse_duration(text)
+        if seconds is not None:
+            return frame.with_slot("duration", seconds, text)
+        if awaiting == "time":
+            day = parse_date(text)
+            moment = parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", text), day)
+            if moment is not None:
+                frame = frame.with_slot("time", moment.isoformat(), text)
+                return frame.with_slot("date", day.isoformat(), text) if day else frame
+            if day is not None:
+                return frame.with_slot("date", day.isoformat(), text)
+        return None
+
+    def _new_request(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Outcome:
+        intent = interpretation.intent
+        if intent == "out_of_scope" or interpretation.confidence < ctx.settings.reject_below:
+            return self.fallback(interpretation, ctx)
+        if intent in ("dialog.confirm", "dialog.deny"):
+            return Outcome(ctx.say("confirm.nothing"))
+        if intent == "dialog.cancel":
+            return self._cancel_in_context(state, ctx)
+        frame = Frame.from_interpretation(interpretation)
+        if intent in ACTIONS and interpretation.confidence < ctx.settings.confirm_below:
+            return Outcome(ctx.say("confirm.unsure", request=ctx.say(f"describe.{intent}")),
+                           ask="confirm", frame=frame)
+        return self.run(frame, ctx)
+
+    def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:
+        """"Cancel it" with nothing pending: stop what rings, else cancel what was just set."""
+        stopped = ctx.extras.get("stop_ringing", lambda: [])()
+        if stopped:
+            return Outcome(ctx.say("stop.ringing"), tuple({"type": "alert.stopped", "id": i} for i in stopped))
+        recent = [e for e in ctx.store.active_events() if e.id == state.last_event_id]
+        if recent:
+            return self.run(Frame(f"{recent[0].kind}.cancel", confirmed=True), ctx)
+        return Outcome(ctx.say("cancel.nothing"))

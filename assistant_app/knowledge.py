@@ -1,0 +1,92 @@
+"""Answers from the user's own FAQ files (plus shipped defaults), found by sentence similarity.
+
+Each `## ` heading of a `*.md` file is a question (alternatives separated by ` | `);
+the text under it is the answer. Files are re-read when they change."""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import torch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Entry:
+    questions: tuple[str, ...]
+    answer: str
+    source: Path
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    score: float
+    source: Path
+
+
+def parse_markdown(path: Path) -> list[Entry]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        log.warning("cannot read knowledge file %s: %s", path, error)
+        return []
+    entries, questions, lines = [], None, []
+    for line in text.splitlines() + ["## "]:
+        if line.startswith("## "):
+            answer = " ".join(" ".join(lines).split())
+            if questions and answer:
+                entries.append(Entry(questions, answer, path))
+            questions = tuple(q.strip() for q in line[3:].split("|") if q.strip()) or None
+            lines = []
+        elif questions is not None and not line.startswith("# "):
+            lines.append(re.sub(r"^[*\-] ", "", line.strip()))
+    return entries
+
+
+class KnowledgeBase:
+    def __init__(self, folders: Sequence[Path], encode: Callable[[list[str]], torch.Tensor]) -> None:
+        self.folders = list(folders)
+        self.encode = encode
+        self._lock = threading.Lock()
+        self._signature: tuple = ()
+        self._entries: list[Entry] = []
+        self._owners: list[int] = []  # question row -> entry index
+        self._questions: list[str] = []
+        self._vectors = torch.empty(0)
+
+    def files(self) -> list[Path]:
+        return [p for folder in self.folders if folder.is_dir() for p in sorted(folder.glob("*.md"))]
+
+    def refresh(self) -> None:
+        """Re-read the files if any was added, removed or changed."""
+        files = self.files()
+        signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists())
+        if signature == self._signature:
+            return
+        entries = [entry for path in files for entry in parse_markdown(path)]
+        questions = [(i, q) for i, entry in enumerate(entries) for q in entry.questions]
+        vectors = self.encode([q for _, q in questions]) if questions else torch.empty(0)
+        self._entries, self._owners, self._vectors = entries, [i for i, _ in questions], vectors
+        self._questions = [q for _, q in questions]
+        self._signature = signature
+        log.info("knowledge base: %d answers from %d files", len(entries), len(files))
+
+    def answer(self, question: str, min_score: float) -> Answer | None:
+        with self._lock:
+            self.refresh()
+            if not self._owners or not question.strip():
+                return None
+            scores = self._vectors @ self.encode([question])[0]  # [questions]
+            best = int(torch.argmax(scores))
+            score = float(scores[best])
+            if score < min_score:
+                return None
+            entry = self._entries[self._owners[best]]
+            return Answer(self._questions[best], entry.answer, score, entry.source)

@@ -1,0 +1,1 @@
+"""Skills: what the assistant can do, one module per area."""

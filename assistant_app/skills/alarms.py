@@ -1,0 +1,97 @@
+"""Alarms at a clock time."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..dialogue.state import Frame
+from ..formatting import format_moment, join_words
+from ..storage import ScheduledEvent
+from .base import Outcome, Skill, SkillContext
+
+
+def as_datetime(value: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def as_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def moment_of(event: ScheduledEvent) -> dt.datetime:
+    return dt.datetime.fromtimestamp(event.due_at)
+
+
+def filter_by_when(events: list[ScheduledEvent], frame: Frame) -> list[ScheduledEvent]:
+    """Events at the frame's time (clock time, any day) and/or on its date."""
+    when, day = as_datetime(frame.slots.get("time")), as_date(frame.slots.get("date"))
+    if when is not None:
+        events = [e for e in events if moment_of(e).time() == when.time()] or \
+                 [e for e in events if moment_of(e).hour % 12 == when.hour % 12 and
+                  moment_of(e).minute == when.minute]
+    if day is not None:
+        events = [e for e in events if moment_of(e).date() == day]
+    return events
+
+
+class AlarmSkill(Skill):
+    name = "alarms"
+    summary = "set, list and remove alarms"
+    example = "wake me up at 6:30 tomorrow"
+    intents = ("alarm.set", "alarm.cancel", "alarm.query")
+
+    def alarm_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        moment = as_datetime(frame.slots.get("time"))
+        if moment is None:
+            key = "alarm.ask_time" if "time" not in frame.texts else "alarm.bad_time"
+            return Outcome(ctx.say(key), ask="time", frame=frame)
+        now = ctx.now()
+        if moment <= now:
+            return Outcome(ctx.say("alarm.in_past", when=format_moment(moment, now)), ask="time",
+                           frame=Frame(frame.intent))
+        for existing in ctx.store.active_events("alarm"):
+            if abs(existing.due_at - moment.timestamp()) < 30:
+                return Outcome(ctx.say("alarm.exists", when=format_moment(moment, now)))
+        event = ctx.store.add_event("alarm", "", moment.timestamp())
+        ctx.on_schedule_change()
+        ctx.state.last_event_id = event.id
+        return Outcome(ctx.say("alarm.set", when=format_moment(moment, now)),
+                       ({"type": "alarm.set", "id": event.id, "at": moment.isoformat()},))
+
+    def alarm_cancel(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        alarms = ctx.store.active_events("alarm")
+        if not alarms:
+            return Outcome(ctx.say("alarm.none"))
+        if "time" in frame.slots or "date" in frame.slots:
+            chosen = filter_by_when(alarms, frame)
+        elif ctx.mentions_all() or len(alarms) == 1:
+            chosen = alarms
+        else:
+            chosen = [a for a in alarms if a.id == ctx.state.last_event_id]
+            if not chosen:
+                names = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms], "or")
+                return Outcome(ctx.say("alarm.which", names=names), ask="time", frame=frame)
+        if not chosen:
+            return Outcome(ctx.say("alarm.not_found"))
+        if len(chosen) > 1 and not frame.confirmed:
+            return Outcome(ctx.say("alarm.confirm_cancel_all", count=len(chosen)), ask="confirm", frame=frame)
+        ctx.store.set_event_status([a.id for a in chosen], "cancelled")
+        ctx.on_schedule_change()
+        actions = tuple({"type": "alarm.cancelled", "id": a.id} for a in chosen)
+        if len(chosen) == 1:
+            return Outcome(ctx.say("alarm.cancelled", when=format_moment(moment_of(chosen[0]), ctx.now())),
+                           actions)
+        return Outcome(ctx.say("alarm.cancelled_all", count=len(chosen)), actions)
+
+    def alarm_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        alarms = filter_by_when(ctx.store.active_events("alarm"), frame)
+        if not alarms:
+            return Outcome(ctx.say("alarm.none"))
+        times = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms])
+        return Outcome(ctx.say("alarm.list", count=len(alarms), times=times,
+                               s="" if len(alarms) == 1 else "s"))

@@ -1,0 +1,61 @@
+"""What every skill gets and gives back."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..dialogue.responses import Responses
+from ..dialogue.state import DialogueState, Frame
+from ..settings import Settings
+from ..storage import Store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A skill's answer: a reply, what it did, and maybe a question back."""
+
+    reply: str
+    actions: tuple[dict[str, Any], ...] = ()
+    ask: str | None = None
+    """A slot to ask for, or "confirm" for a yes/no question about `frame`."""
+    frame: Frame | None = None
+    """The frame to keep open while asking."""
+
+
+@dataclass
+class SkillContext:
+    store: Store
+    responses: Responses
+    state: DialogueState
+    settings: Settings
+    utterance: str = ""
+    clock: Callable[[], dt.datetime] = dt.datetime.now
+    on_schedule_change: Callable[[], None] = lambda: None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, key: str, **values: Any) -> str:
+        return self.responses.say(key, **values)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def mentions_all(self) -> bool:
+        return bool(re.search(r"\b(all|every|everything|each)\b", self.utterance.lower()))
+
+
+class Skill:
+    """One area of things the assistant can do."""
+
+    name: str = ""
+    """Name used by help, e.g. "timers"."""
+    summary: str = ""
+    """What help says it does, e.g. "set, check and cancel timers"."""
+    example: str = ""
+    """An example request for help."""
+    intents: tuple[str, ...] = ()
+
+    def handle(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        method = getattr(self, frame.intent.replace(".", "_"))
+        return method(frame, ctx)

@@ -1,0 +1,89 @@
+"""Arithmetic from words ("fifteen percent of eighty") evaluated safely with simpleeval."""
+from __future__ import annotations
+
+import math
+import re
+
+from simpleeval import SimpleEval
+
+from nlu.normalize import words_to_digits
+
+from ..dialogue.state import Frame
+from ..formatting import format_number
+from .base import Outcome, Skill, SkillContext
+
+_N = r"(-?\d+(?:\.\d+)?)"
+_WORD_OPERATORS = [
+    (r"\bmultiplied by\b|\btimes\b|\bx\b|×", "*"),
+    (r"\bdivided by\b|\bover\b|÷", "/"),
+    (r"\bplus\b|\badded to\b", "+"),
+    (r"\bminus\b|\bless\b|\btake away\b", "-"),
+    (r"\bto the power of\b|\braised to(?: the power of)?\b|\^", "**"),
+    (r"\bmod(?:ulo)?\b", "%"),
+]
+_REWRITES = [
+    (rf"\b(?:the )?square root of {_N}", r"sqrt(\1)"),
+    (rf"\b(?:the )?cube root of {_N}", r"cbrt(\1)"),
+    (rf"{_N} squared\b", r"(\1**2)"),
+    (rf"{_N} cubed\b", r"(\1**3)"),
+    (rf"{_N}\s*(?:%|percent|per cent) of {_N}", r"(\1/100*\2)"),
+    (rf"{_N}\s*(?:%|percent|per cent)", r"(\1/100)"),
+    (rf"\bhalf of {_N}", r"(\1/2)"),
+]
+_FILLER = re.compile(r"^(?:what(?:'s| is)|how much is|calculate|compute|work out|tell me|"
+                     r"can you|could you|please|solve)\s+", re.I)
+
+
+class CalculationError(ValueError):
+    pass
+
+
+def to_arithmetic(text: str) -> str:
+    """Words to an arithmetic expression: "twenty three times four" -> "23 * 4"."""
+    expression = words_to_digits(text).replace("−", "-")
+    while _FILLER.search(expression):
+        expression = _FILLER.sub("", expression)
+    for pattern, replacement in _REWRITES:
+        expression = re.sub(pattern, replacement, expression)
+    for pattern, operator in _WORD_OPERATORS:
+        expression = re.sub(pattern, f" {operator} ", expression)
+    expression = re.sub(r"\b(?:and|the|equals?|is|by)\b|[?=!]", " ", expression)
+    return " ".join(expression.split())
+
+
+def compute(text: str) -> float:
+    expression = to_arithmetic(text)
+    if not expression or not re.search(r"\d", expression) or re.search(r"[a-z]{2,}", re.sub(
+            r"\b(?:sqrt|cbrt)\b", "", expression)):
+        raise CalculationError(f"not arithmetic: {text!r}")
+    evaluator = SimpleEval(functions={"sqrt": math.sqrt, "cbrt": lambda v: math.copysign(abs(v) ** (1 / 3), v)},
+                           names={})
+    try:
+        value = evaluator.eval(expression)
+    except ZeroDivisionError as error:
+        raise CalculationError("division by zero") from error
+    except Exception as error:  # simpleeval raises many kinds for bad or unsafe input
+        raise CalculationError(f"cannot evaluate {expression!r}: {error}") from error
+    if isinstance(value, complex) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise CalculationError(f"no real result for {expression!r}")
+    return float(value)
+
+
+class CalculatorSkill(Skill):
+    name = "calculator"
+    summary = "do arithmetic, percentages, powers and roots"
+    example = "what is 15 percent of 80"
+    intents = ("calc.compute",)
+
+    def calc_compute(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        text = str(frame.slots.get("expression") or ctx.utterance)
+        try:
+            value = compute(text)
+        except CalculationError as error:
+            key = "calc.divide_by_zero" if "zero" in str(error) else "calc.failed"
+            return Outcome(ctx.say(key, expression=text))
+        if math.isinf(value) or abs(value) > 1e300:
+            return Outcome(ctx.say("calc.too_big"))
+        result = format_number(value)
+        return Outcome(ctx.say("calc.result", expression=text, result=result),
+                       ({"type": "calc.result", "value": value},))

@@ -1,0 +1,77 @@
+"""Greetings, small talk, jokes, time, date and help."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from ..dialogue.state import Frame
+from ..formatting import format_date, format_time
+from .alarms import as_date
+from .base import Outcome, Skill, SkillContext
+
+
+class Jokes:
+    """A shipped collection, told in a shuffled order so none repeats until all are told."""
+
+    def __init__(self, path: Path, seed: int | None = None) -> None:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        self.jokes = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        self._random = random.Random(seed)
+        self._queue: list[str] = []
+
+    def next(self) -> str | None:
+        if not self.jokes:
+            return None
+        if not self._queue:
+            self._queue = self._random.sample(self.jokes, len(self.jokes))
+        return self._queue.pop()
+
+
+class ConversationSkill(Skill):
+    name = "small talk"
+    summary = "chat a little, tell jokes, and tell the time and date"
+    example = "tell me a joke"
+    intents = ("greet", "goodbye", "thanks", "smalltalk.identity", "smalltalk.wellbeing", "joke",
+               "time.now", "date.query", "help")
+
+    def __init__(self, jokes: Jokes, skills: list[Skill]) -> None:
+        self.jokes = jokes
+        self.skills = skills
+
+    def handle(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        if frame.intent in ("greet", "goodbye", "thanks", "smalltalk.identity", "smalltalk.wellbeing"):
+            return Outcome(ctx.say(frame.intent))
+        return super().handle(frame, ctx)
+
+    def joke(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        joke = self.jokes.next()
+        return Outcome(joke or ctx.say("joke.none"))
+
+    def time_now(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        return Outcome(ctx.say("time.now", time=format_time(ctx.now())))
+
+    def date_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        today = ctx.now().date()
+        day = as_date(frame.slots.get("date"))
+        if "date" in frame.slots and day is None:
+            return Outcome(ctx.say("date.unknown", date=frame.texts.get("date", "")))
+        if day is None or day == today:
+            return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
+        spoken = frame.texts.get("date", "")
+        full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
+        relative = format_date(day, today)
+        return Outcome(ctx.say("date.other", what=spoken or relative, date=full))
+
+    def help(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        topic = str(frame.slots.get("topic", "")).strip()
+        if topic:
+            names = {s.name: s for s in self.skills if s.name}
+            best = process.extractOne(topic.lower(), list(names), scorer=fuzz.WRatio, score_cutoff=70)
+            if best:
+                skill = names[best[0]]
+                return Outcome(ctx.say("help.topic", name=skill.name, summary=skill.summary,
+                                       example=skill.example))
+        summaries = [s.summary for s in self.skills if s.summary and s is not self]
+        return Outcome(ctx.say("help.all", skills="; ".join(summaries)))

@@ -1,0 +1,96 @@
+"""Unit conversion with pint."""
+from __future__ import annotations
+
+import functools
+import re
+
+from nlu.normalize import parse_number
+
+from ..dialogue.state import Frame
+from ..formatting import format_number
+from .base import Outcome, Skill, SkillContext
+
+# Spoken names pint does not know as such.
+_UNIT_NAMES = {
+    "celsius": "degC", "centigrade": "degC", "degrees celsius": "degC", "°c": "degC", "c": "degC",
+    "fahrenheit": "degF", "degrees fahrenheit": "degF", "°f": "degF", "f": "degF",
+    "kelvin": "kelvin", "kelvins": "kelvin",
+    "km/h": "km/hour", "kph": "km/hour", "kmh": "km/hour", "kilometers per hour": "km/hour",
+    "kilometres per hour": "km/hour", "miles per hour": "mph", "mph": "mph",
+    "lbs": "lb", "lb": "lb", "ozs": "oz", "fl oz": "floz", "fluid ounces": "floz",
+    "cc": "cm**3", "mls": "ml", "kgs": "kg", "kms": "km", "metres": "meter", "litres": "liter",
+    "centimetres": "centimeter", "millimetres": "millimeter", "kilometres": "kilometer",
+    "tbsp": "tablespoon", "tsp": "teaspoon", "sq ft": "ft**2", "square feet": "ft**2",
+    "square meters": "m**2", "square metres": "m**2", "mb": "megabyte", "gb": "gigabyte",
+    "kb": "kilobyte", "tb": "terabyte", "megs": "megabyte", "gigs": "gigabyte",
+}
+_IRREGULAR_PLURALS = {"foot": "feet", "inch": "inches", "degree": "degrees", "century": "centuries"}
+
+
+class ConversionError(ValueError):
+    pass
+
+
+@functools.lru_cache(maxsize=1)
+def registry():
+    import pint  # loading the unit definitions takes a moment; only on first use
+
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+def unit_of(text: str):
+    name = re.sub(r"^(?:the|a|an|some)\s+", "", text.strip().lower()).strip(" ?.")
+    name = _UNIT_NAMES.get(name, name)
+    units = registry()
+    try:
+        return units.parse_units(name)
+    except Exception:
+        singular = re.sub(r"(?<=[a-z])(?:es|s)$", "", name)
+        for candidate in (singular, name.rstrip("s")):
+            try:
+                return units.parse_units(_UNIT_NAMES.get(candidate, candidate))
+            except Exception:
+                continue
+    raise ConversionError(f"unknown unit {text!r}")
+
+
+def spoken_unit(unit, amount: float) -> str:
+    """pint's unit name as said aloud: "kilometer / hour" -> "kilometers per hour"."""
+    words = str(unit).replace("_", " ").replace(" / ", " per ").replace(" ** 2", " squared").split()
+    if amount != 1 and words and words[0] not in ("kelvin",):
+        first = words[0]
+        words[0] = _IRREGULAR_PLURALS.get(first, first if first.endswith("s") else first + "s")
+    return " ".join(words)
+
+
+def convert(amount: float, from_unit: str, to_unit: str) -> tuple[float, str, str]:
+    """(result, spoken from-unit, spoken to-unit)."""
+    source, target = unit_of(from_unit), unit_of(to_unit)
+    try:
+        result = registry().Quantity(amount, source).to(target).magnitude
+    except Exception as error:
+        raise ConversionError(f"cannot convert {from_unit} to {to_unit}") from error
+    return float(result), spoken_unit(source, amount), spoken_unit(target, result)
+
+
+class ConverterSkill(Skill):
+    name = "unit conversion"
+    summary = "convert units: length, weight, volume, temperature, speed and more"
+    example = "how many grams in 2 pounds"
+    intents = ("convert.units",)
+
+    def convert_units(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        from_unit, to_unit = frame.slots.get("from_unit"), frame.slots.get("to_unit")
+        if not from_unit or not to_unit:
+            return Outcome(ctx.say("convert.missing"))
+        amount = frame.slots.get("amount", 1)
+        amount = amount if isinstance(amount, (int, float)) else parse_number(str(amount))
+        if amount is None:
+            amount = 1
+        try:
+            result, source, target = convert(float(amount), str(from_unit), str(to_unit))
+        except ConversionError:
+            return Outcome(ctx.say("convert.failed", from_unit=from_unit, to_unit=to_unit))
+        return Outcome(ctx.say("convert.result", amount=format_number(amount), from_unit=source,
+                               result=format_number(result), to_unit=target),
+                       ({"type": "convert.result", "value": result},))

@@ -1,0 +1,131 @@
+"""Named lists (shopping, to-do, ...) and free-text notes."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz, process
+
+from ..dialogue.state import Frame
+from ..formatting import format_date, join_words
+from .base import Outcome, Skill, SkillContext
+
+_LIST_ALIASES = {"grocery": "shopping", "groceries": "shopping", "shop": "shopping",
+                 "todo": "to-do", "to do": "to-do", "to dos": "to-do", "todos": "to-do", "tasks": "to-do"}
+_PRONOUNS = {"it", "that", "this", "that one", "this one", "them", "the list", "list"}
+
+
+def list_name(text: str | None) -> str | None:
+    """"my Grocery list" -> "shopping"; pronouns and empty text -> None."""
+    if not text:
+        return None
+    name = re.sub(r"^(?:the|my|our|a)\s+", "", text.strip().lower())
+    name = re.sub(r"\s+list$", "", name).strip(" .?!")
+    if not name or name in _PRONOUNS:
+        return None
+    return _LIST_ALIASES.get(name, name)
+
+
+def split_items(text: str) -> list[str]:
+    """"milk, eggs and some bread" -> ["milk", "eggs", "bread"]."""
+    parts = re.split(r"\s*(?:,|;|\band also\b|\band\b|&|\bplus\b)\s*", text.strip(" .!?"))
+    items = []
+    for part in parts:
+        part = re.sub(r"^(?:some|a|an|the|more)\s+", "", part.strip(), flags=re.I)
+        if part and part.lower() not in _PRONOUNS:
+            items.append(part)
+    return items
+
+
+class ListSkill(Skill):
+    name = "lists"
+    summary = "keep shopping, to-do and other lists"
+    example = "add oat milk to my shopping list"
+    intents = ("list.add", "list.remove", "list.show")
+
+    def _which_list(self, frame: Frame, ctx: SkillContext) -> str | None:
+        named = list_name(frame.slots.get("list"))
+        if named:
+            return named
+        if ctx.state.last_list:
+            return ctx.state.last_list
+        names = ctx.store.list_names()
+        if len(names) == 1:
+            return names[0]
+        return ctx.settings.default_list if not names and frame.intent == "list.add" else None
+
+    def list_add(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        items = split_items(str(frame.slots.get("item", "")))
+        if not items:
+            return Outcome(ctx.say("list.ask_item"), ask="item", frame=frame)
+        name = self._which_list(frame, ctx)
+        if name is None:
+            return Outcome(ctx.say("list.ask_list", items=join_words(items)), ask="list", frame=frame)
+        added = ctx.store.add_items(name, items)
+        ctx.state.last_list = name
+        skipped = [i for i in items if i not in added]
+        if not added:
+            return Outcome(ctx.say("list.already", items=join_words(skipped), list=name))
+        reply = ctx.say("list.added", items=join_words(added), list=name)
+        if skipped:
+            reply += " " + ctx.say("list.already", items=join_words(skipped), list=name)
+        return Outcome(reply, ({"type": "list.added", "list": name, "items": added},))
+
+    def list_remove(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        items = split_items(str(frame.slots.get("item", "")))
+        if not items:
+            return Outcome(ctx.say("list.ask_remove_item"), ask="item", frame=frame)
+        name = self._which_list(frame, ctx)
+        if name is None:
+            return Outcome(ctx.say("list.ask_list", items=join_words(items)), ask="list", frame=frame)
+        present = ctx.store.list_items(name)
+        matched, missing = [], []
+        for item in items:  # "egg" removes "eggs"; a typo still finds its item
+            best = process.extractOne(item, present, scorer=fuzz.WRatio, score_cutoff=85,
+                                      processor=str.lower) if present else None
+            (matched.append(best[0]) if best else missing.append(item))
+        removed = ctx.store.remove_items(name, matched)
+        ctx.state.last_list = name
+        if not removed:
+            return Outcome(ctx.say("list.not_on", items=join_words(missing or items), list=name))
+        reply = ctx.say("list.removed", items=join_words(removed), list=name)
+        if missing:
+            reply += " " + ctx.say("list.not_on", items=join_words(missing), list=name)
+        return Outcome(reply, ({"type": "list.removed", "list": name, "items": removed},))
+
+    def list_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        name = list_name(frame.slots.get("list")) or self._which_list(frame, ctx)
+        if name is None:
+            names = ctx.store.list_names()
+            if not names:
+                return Outcome(ctx.say("list.no_lists"))
+            return Outcome(ctx.say("list.which", names=join_words(names, "or")), ask="list", frame=frame)
+        items = ctx.store.list_items(name)
+        ctx.state.last_list = name
+        if not items:
+            return Outcome(ctx.say("list.empty", list=name))
+        return Outcome(ctx.say("list.show", list=name, count=len(items), items=join_words(items),
+                               s="" if len(items) == 1 else "s"))
+
+
+class NoteSkill(Skill):
+    name = "notes"
+    summary = "write down notes and read them back"
+    example = "take a note: the parking spot is B12"
+    intents = ("note.create", "note.show")
+
+    def note_create(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        text = str(frame.slots.get("text", "")).strip(" :")
+        if not text:
+            return Outcome(ctx.say("note.ask_text"), ask="text", frame=frame)
+        note_id = ctx.store.add_note(text)
+        return Outcome(ctx.say("note.created", text=text), ({"type": "note.created", "id": note_id},))
+
+    def note_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        notes = ctx.store.notes(limit=5)
+        if not notes:
+            return Outcome(ctx.say("note.none"))
+        today = ctx.now().date()
+        spoken = [f"{format_date(dt.datetime.fromtimestamp(at).date(), today)}: {text}" for text, at in notes]
+        return Outcome(ctx.say("note.show", count=len(notes), notes=". ".join(spoken),
+                               s="" if len(notes) == 1 else "s"))

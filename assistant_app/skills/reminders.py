@@ -1,0 +1,106 @@
+"""Reminders about a task, at a time, on a date or after a delay."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz
+
+from ..dialogue.state import Frame
+from ..formatting import format_moment, join_words
+from ..storage import ScheduledEvent
+from .alarms import as_date, as_datetime, moment_of
+from .base import Outcome, Skill, SkillContext
+
+MORNING = dt.time(9, 0)  # a reminder "on Friday" with no time is for the morning
+
+
+def clean_task(task: str) -> str:
+    """Speak the task back in the user's own person: "call my mom" -> "call your mom"."""
+    task = re.sub(r"^(?:to|that|about)\s+", "", task.strip(" .!?"), flags=re.I)
+    swaps = {"my": "your", "me": "you", "i": "you", "i'm": "you're", "myself": "yourself", "mine": "yours"}
+    return " ".join(swaps.get(w.lower(), w) for w in task.split())
+
+
+def reminder_moment(frame: Frame, now: dt.datetime) -> dt.datetime | None:
+    seconds = frame.slots.get("duration")
+    if isinstance(seconds, (int, float)) and seconds > 0:
+        return now + dt.timedelta(seconds=seconds)
+    moment = as_datetime(frame.slots.get("time"))
+    if moment is not None:
+        return moment
+    day = as_date(frame.slots.get("date"))
+    if day is not None:
+        moment = dt.datetime.combine(day, MORNING)
+        return moment if moment > now else now + dt.timedelta(hours=1)
+    return None
+
+
+def match_task(reminders: list[ScheduledEvent], task: str) -> list[ScheduledEvent]:
+    task = clean_task(task).lower()
+    scored = [(fuzz.partial_ratio(task, r.label.lower()), r) for r in reminders]
+    best = max((s for s, _ in scored), default=0)
+    return [r for s, r in scored if s >= 75 and s == best]
+
+
+class ReminderSkill(Skill):
+    name = "reminders"
+    summary = "remind you of things at a time or after a while"
+    example = "remind me to call mom at 5 pm"
+    intents = ("reminder.set", "reminder.query", "reminder.cancel")
+
+    def reminder_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        task = clean_task(str(frame.slots.get("task", "")))
+        if not task:
+            return Outcome(ctx.say("reminder.ask_task"), ask="task", frame=frame)
+        now = ctx.now()
+        moment = reminder_moment(frame, now)
+        if moment is None:
+            key = "reminder.ask_time" if not ({"time", "date", "duration"} & set(frame.texts)) \
+                else "reminder.bad_time"
+            return Outcome(ctx.say(key, task=task), ask="time", frame=frame)
+        if moment <= now:
+            return Outcome(ctx.say("reminder.in_past", when=format_moment(moment, now)), ask="time",
+                           frame=Frame(frame.intent, {"task": frame.slots["task"]}, {"task": task}))
+        event = ctx.store.add_event("reminder", task, moment.timestamp())
+        ctx.on_schedule_change()
+        ctx.state.last_event_id = event.id
+        return Outcome(ctx.say("reminder.set", task=task, when=format_moment(moment, now)),
+                       ({"type": "reminder.set", "id": event.id, "at": moment.isoformat(), "task": task},))
+
+    def reminder_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        reminders = ctx.store.active_events("reminder")
+        day = as_date(frame.slots.get("date"))
+        if day is not None:
+            reminders = [r for r in reminders if moment_of(r).date() == day]
+        if not reminders:
+            return Outcome(ctx.say("reminder.none"))
+        now = ctx.now()
+        items = join_words([f"{r.label} at {format_moment(moment_of(r), now)}" for r in reminders[:10]])
+        return Outcome(ctx.say("reminder.list", count=len(reminders), items=items,
+                               s="" if len(reminders) == 1 else "s"))
+
+    def reminder_cancel(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        reminders = ctx.store.active_events("reminder")
+        if not reminders:
+            return Outcome(ctx.say("reminder.none"))
+        task = frame.slots.get("task")
+        if task:
+            chosen = match_task(reminders, str(task))
+        elif ctx.mentions_all() or len(reminders) == 1:
+            chosen = reminders
+        else:
+            chosen = [r for r in reminders if r.id == ctx.state.last_event_id]
+            if not chosen:
+                names = join_words([r.label for r in reminders[:5]], "or")
+                return Outcome(ctx.say("reminder.which", names=names), ask="task", frame=frame)
+        if not chosen:
+            return Outcome(ctx.say("reminder.not_found", task=clean_task(str(task))))
+        if not frame.confirmed:  # deleting a reminder loses what the user asked to remember
+            names = join_words([r.label for r in chosen[:5]])
+            return Outcome(ctx.say("reminder.confirm_cancel", names=names, count=len(chosen)),
+                           ask="confirm", frame=frame)
+        ctx.store.set_event_status([r.id for r in chosen], "cancelled")
+        ctx.on_schedule_change()
+        return Outcome(ctx.say("reminder.cancelled", names=join_words([r.label for r in chosen[:5]])),
+                       tuple({"type": "reminder.cancelled", "id": r.id} for r in chosen))

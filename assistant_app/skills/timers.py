@@ -1,0 +1,92 @@
+"""Countdown timers, several at once, told apart by label."""
+from __future__ import annotations
+
+import time
+
+from rapidfuzz import fuzz
+
+from ..dialogue.state import Frame
+from ..formatting import format_duration, join_words
+from ..storage import ScheduledEvent
+from .base import Outcome, Skill, SkillContext
+
+MAX_TIMER_SECONDS = 7 * 86400
+
+
+def timer_name(event: ScheduledEvent) -> str:
+    return f"{event.label} timer" if event.label else f"{format_duration(event.seconds or 0)} timer"
+
+
+def match_label(events: list[ScheduledEvent], label: str | None) -> list[ScheduledEvent]:
+    """Events whose label (or length, for unlabelled timers) matches what the user said."""
+    if not label:
+        return events
+    label = label.lower().removesuffix(" timer").removesuffix(" one").strip()
+    scored = [(max(fuzz.ratio(label, e.label.lower()), fuzz.partial_ratio(label, timer_name(e).lower())), e)
+              for e in events]
+    best = max((s for s, _ in scored), default=0)
+    return [e for s, e in scored if s >= 80 and s == best]
+
+
+def choose_events(frame: Frame, ctx: SkillContext, events: list[ScheduledEvent], key: str
+                  ) -> tuple[list[ScheduledEvent], str]:
+    """Pick the events a cancel request means: by label, "all", "it" from context, or the only one."""
+    label = frame.slots.get(key)
+    if label:
+        return match_label(events, str(label)), "label"
+    if ctx.mentions_all() or len(events) == 1:
+        return events, "all"
+    recent = [e for e in events if e.id == ctx.state.last_event_id]
+    return (recent, "context") if recent else ([], "ambiguous")
+
+
+class TimerSkill(Skill):
+    name = "timers"
+    summary = "set, check and cancel timers, several at once"
+    example = "set a pasta timer for 8 minutes"
+    intents = ("timer.set", "timer.cancel", "timer.query")
+
+    def timer_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        seconds = frame.slots.get("duration")
+        if not isinstance(seconds, (int, float)) or seconds <= 0:
+            key = "timer.ask_duration" if "duration" not in frame.texts else "timer.bad_duration"
+            return Outcome(ctx.say(key), ask="duration", frame=frame)
+        if seconds > MAX_TIMER_SECONDS:
+            return Outcome(ctx.say("timer.too_long"), ask="duration", frame=frame)
+        label = str(frame.slots.get("label", "")).strip().lower().removesuffix(" timer")
+        event = ctx.store.add_event("timer", label, time.time() + seconds, int(seconds))
+        ctx.on_schedule_change()
+        ctx.state.last_event_id = event.id
+        key = "timer.set_labelled" if label else "timer.set"
+        return Outcome(ctx.say(key, duration=format_duration(seconds), label=label),
+                       ({"type": "timer.started", "id": event.id, "seconds": int(seconds),
+                         "label": label or None},))
+
+    def timer_cancel(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        timers = ctx.store.active_events("timer")
+        if not timers:
+            return Outcome(ctx.say("timer.none"))
+        chosen, how = choose_events(frame, ctx, timers, "label")
+        if how == "ambiguous":
+            names = join_words([timer_name(t) for t in timers], "or")
+            return Outcome(ctx.say("timer.which", names=names), ask="label", frame=frame)
+        if not chosen:
+            return Outcome(ctx.say("timer.not_found", label=frame.texts.get("label", "")))
+        if len(chosen) > 1 and not frame.confirmed:
+            return Outcome(ctx.say("timer.confirm_cancel_all", count=len(chosen)), ask="confirm", frame=frame)
+        ctx.store.set_event_status([t.id for t in chosen], "cancelled")
+        ctx.on_schedule_change()
+        actions = tuple({"type": "timer.cancelled", "id": t.id} for t in chosen)
+        if len(chosen) == 1:
+            return Outcome(ctx.say("timer.cancelled", name=timer_name(chosen[0])), actions)
+        return Outcome(ctx.say("timer.cancelled_all", count=len(chosen)), actions)
+
+    def timer_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        timers = match_label(ctx.store.active_events("timer"), frame.slots.get("label"))
+        if not timers:
+            return Outcome(ctx.say("timer.none"))
+        now = time.time()
+        parts = [f"{format_duration(max(0, t.due_at - now))} left on your {timer_name(t)}" for t in timers]
+        ctx.state.last_event_id = timers[0].id
+        return Outcome(ctx.say("timer.status", status=join_words(parts)) if len(parts) > 1 else
+                       parts[0][0].upper() + parts[0][1:] + ".")

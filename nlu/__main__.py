@@ -1,0 +1,120 @@
+"""python -m nlu train|evaluate|parse"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", required=True, help="markup file/folder, bio folder or clinc json")
+    parser.add_argument("--format", default="markup", choices=["markup", "bio", "clinc"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nlu", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    train = commands.add_parser("train", help="fine-tune a model")
+    _add_data_arguments(train)
+    train.add_argument("--out", required=True, help="folder for the trained model")
+    train.add_argument("--dev", help="dev data (same format) for model selection and calibration; "
+                                     "for bio/clinc the data's own dev split is used when present")
+    train.add_argument("--epochs", type=int, default=12)
+    train.add_argument("--batch-size", type=int, default=32)
+    train.add_argument("--lr", type=float, default=1e-4)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--oos-threshold", type=float, default=None,
+                       help="confidence below which an intent becomes out_of_scope "
+                            "(default: fitted on dev, else 0.5 when out_of_scope is trained)")
+    train.add_argument("--max-steps", type=int, default=None, help="stop after N steps (quick runs)")
+
+    evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
+    _add_data_arguments(evaluate)
+    evaluate.add_argument("--split", default="test", help="split of a bio/clinc data set")
+    evaluate.add_argument("--model", help="model folder (default: the shipped model)")
+    evaluate.add_argument("--predictions", help="write one turn JSON a line here")
+
+    parse = commands.add_parser("parse", help="parse one utterance, print JSON")
+    parse.add_argument("text")
+    parse.add_argument("--model", help="model folder (default: the shipped model)")
+
+    bench = commands.add_parser("benchmark", help="train and test on a public benchmark")
+    bench.add_argument("name", choices=["snips", "clinc150"])
+    bench.add_argument("--data", help="benchmark folder (default: the shared data folder)")
+    bench.add_argument("--seeds", type=int, default=3)
+    bench.add_argument("--epochs", type=int, default=None)
+    bench.add_argument("--limit", type=int, default=None, help="use only N training examples")
+    bench.add_argument("--out", default="runs/benchmarks")
+    bench.add_argument("--report", default="docs/benchmarks.md")
+    return parser
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from .data import read_examples
+    from .train import TrainOptions, train
+
+    examples = read_examples(args.data, args.format, "train")
+    dev = None
+    if args.dev:
+        dev = read_examples(args.dev, args.format, "dev")
+    elif args.format != "markup":
+        try:
+            dev = read_examples(args.data, args.format, "dev")
+        except (FileNotFoundError, KeyError):
+            dev = None
+    options = TrainOptions(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
+                           seed=args.seed, max_steps=args.max_steps)
+    started = time.monotonic()
+    model = train(examples, args.out, options, dev)
+    if args.oos_threshold is not None or (dev is None and "out_of_scope" in model.config.intents):
+        model.config.oos_threshold = 0.5 if args.oos_threshold is None else args.oos_threshold
+        model.save_pretrained(args.out)
+    print(json.dumps({"out": str(args.out), "examples": len(examples),
+                      "seconds": round(time.monotonic() - started, 1),
+                      "temperature": model.config.temperature,
+                      "oos_threshold": model.config.oos_threshold}))
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    from .data import read_examples
+    from .evaluate import predict, score, write_predictions
+    from .parser import Parser
+
+    examples = read_examples(args.data, args.format, args.split)
+    parser = Parser.from_pretrained(args.model)
+    started = time.monotonic()
+    predictions = predict(parser, examples)
+    metrics = score(examples, predictions)
+    metrics["seconds"] = round(time.monotonic() - started, 2)
+    if args.predictions:
+        write_predictions(args.predictions, predictions)
+    print(json.dumps(metrics, indent=2))
+    return 0
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    from .parser import Parser
+
+    print(json.dumps(Parser.from_pretrained(args.model).parse(args.text).to_json(), ensure_ascii=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "benchmark":
+            from .benchmark import run_benchmark
+            return run_benchmark(args)
+        return {"train": run_train, "evaluate": run_evaluate, "parse": run_parse}[args.command](args)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

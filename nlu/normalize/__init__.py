@@ -1,0 +1,34 @@
+"""Slot value normalisation: durations to seconds, dates and times to ISO, numbers to numbers."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .datetimes import parse_date, parse_time
+from .durations import parse_duration
+from .numbers import parse_level, parse_number, words_to_digits
+
+__all__ = ["normalize_slots", "parse_date", "parse_time", "parse_duration", "parse_level",
+           "parse_number", "words_to_digits"]
+
+
+def normalize_slots(spans: dict[str, str], now: dt.datetime | None = None) -> dict[str, Any]:
+    """Normalised values for slot texts; a slot that cannot be normalised keeps its text."""
+    now = now or dt.datetime.now()
+    values: dict[str, Any] = {}
+    date = parse_date(spans["date"], now) if "date" in spans else None
+    for name, text in spans.items():
+        value: Any = None
+        if name == "duration":
+            value = parse_duration(text)
+        elif name == "date":
+            value = date.isoformat() if date else None
+        elif name == "time":
+            moment = parse_time(text, date, now)
+            value = moment.isoformat() if moment else None
+        elif name == "amount":
+            value = parse_number(text)
+        elif name == "level":
+            value = parse_level(text)
+        values[name] = text if value is None else value
+    return values

@@ -1,0 +1,199 @@
+"""Spoken dates and clock times -> ISO local dates and date-times.
+
+Relative expressions ("tomorrow", "next friday", "half past six") are resolved
+against `now`; a time without a date is the next time that clock time comes."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateutil.relativedelta import relativedelta
+
+from .numbers import words_to_digits
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+_MONTH = {name: i + 1 for i, name in enumerate(MONTHS)}
+_MONTH.update({name[:3]: i + 1 for i, name in enumerate(MONTHS)})
+_MONTH["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTH, key=len, reverse=True))
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
+             "new year's eve": (12, 31), "new years eve": (12, 31),
+             "new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1),
+             "halloween": (10, 31), "valentine's day": (2, 14), "valentines day": (2, 14),
+             "independence day": (7, 4), "fourth of july": (7, 4), "4th of july": (7, 4)}
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+_SAME_DAY = ("today", "tonight", "this morning", "this afternoon", "this evening", "now")
+
+
+def _clean(text: str) -> str:
+    text = words_to_digits(text)
+    text = re.sub(r"[,.?!]+(?=\s|$)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _next_yearly(month: int, day: int, today: dt.date) -> dt.date | None:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _weekday(text: str, today: dt.date) -> dt.date | None:
+    match = re.search(r"\b(next|this|coming|on)?\s*(" + "|".join(WEEKDAYS) + r")\b", text)
+    if not match:
+        return None
+    ahead = (WEEKDAYS.index(match.group(2)) - today.weekday()) % 7
+    if ahead == 0 and match.group(1) == "next":
+        ahead = 7
+    if "after next" in text:
+        ahead += 7
+    return today + dt.timedelta(days=ahead)
+
+
+def _month_day(text: str, today: dt.date) -> dt.date | None:
+    year = re.search(r"\b(20\d\d)\b", text)
+    for pattern, month_group, day_group in (
+        (rf"\b({_MONTH_RE})\s+(?:the\s+)?{_ORDINAL}\b", 1, 2),
+        (rf"\b{_ORDINAL}\s+(?:of\s+)?({_MONTH_RE})\b", 2, 1),
+    ):
+        match = re.search(pattern, text)
+        if match:
+            month, day = _MONTH[match.group(month_group)], int(match.group(day_group))
+            if year:
+                try:
+                    return dt.date(int(year.group(1)), month, day)
+                except ValueError:
+                    return None
+            return _next_yearly(month, day, today)
+    return None
+
+
+def _numeric(text: str, today: dt.date) -> dt.date | None:
+    iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", text)
+    if iso:
+        try:
+            return dt.date(*map(int, iso.groups()))
+        except ValueError:
+            return None
+    slashed = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", text)  # month/day, US style
+    if slashed:
+        month, day, year = slashed.groups()
+        if year:
+            try:
+                return dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
+            except ValueError:
+                return None
+        return _next_yearly(int(month), int(day), today)
+    day_only = re.fullmatch(rf"(?:the\s+)?{_ORDINAL}", text)
+    if day_only:  # "the 5th": this month, or next month once it has passed
+        day = int(day_only.group(1))
+        for months_ahead in (0, 1, 2):
+            first = today.replace(day=1) + relativedelta(months=months_ahead)
+            try:
+                candidate = first.replace(day=day)
+            except ValueError:
+                continue
+            if candidate >= today:
+                return candidate
+    return None
+
+
+def _relative(text: str, today: dt.date) -> dt.date | None:
+    if "day after tomorrow" in text:
+        return today + dt.timedelta(days=2)
+    if re.search(r"\b(tomorrow|tmrw|tomorow)\b", text):
+        return today + dt.timedelta(days=1)
+    if re.search(r"\b(this|next|the) weekend\b", text):
+        ahead = (5 - today.weekday()) % 7
+        return today + dt.timedelta(days=ahead + (7 if "next" in text and ahead else 0))
+    if "yesterday" in text:
+        return today - dt.timedelta(days=1)
+    if any(re.search(rf"\b{word}\b", text) for word in _SAME_DAY):
+        return today
+    shift = re.search(r"\bin (\d+) (day|week|month|year)s?\b", text)
+    if shift:
+        return today + relativedelta(**{shift.group(2) + "s": int(shift.group(1))})
+    for phrase, delta in (("next week", relativedelta(weeks=1)), ("next month", relativedelta(months=1)),
+                          ("next year", relativedelta(years=1)), ("a week from today", relativedelta(weeks=1))):
+        if phrase in text:
+            return today + delta
+    return None
+
+
+def parse_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
+    """The calendar date a phrase names, or None."""
+    today = (now or dt.datetime.now()).date()
+    cleaned = _clean(text)
+    for name, (month, day) in _HOLIDAYS.items():
+        if name in cleaned:
+            return _next_yearly(month, day, today)
+    for finder in (_relative, _month_day, _weekday, _numeric):
+        found = finder(cleaned, today)
+        if found:
+            return found
+    return None
+
+
+_PART_OF_DAY = [(r"\b(?:in the morning|this morning|a ?m)\b", "am"),
+                (r"\b(?:in the afternoon|this afternoon|in the evening|this evening|at night|tonight|p ?m)\b", "pm")]
+
+
+def _clock(text: str) -> tuple[int, int, str | None] | None:
+    """(hour, minute, 'am'|'pm'|None) from a cleaned clock-time phrase."""
+    text = re.sub(r"\b(\d{1,2})\s*([ap])\s*\.?\s*m\b\.?", r"\1 \2m", text)
+    text = re.sub(r"\bo'? ?clock\b", "", text)
+    meridiem = next((m for pattern, m in _PART_OF_DAY if re.search(pattern, text)), None)
+    if re.search(r"\b(noon|midday)\b", text):
+        return 12, 0, "pm"
+    if "midnight" in text:
+        return 0, 0, "am"
+    relative = re.search(r"\b(half|quarter|\d{1,2})(?: minutes?)? (past|after|to|till|before) (\d{1,2})\b", text)
+    if relative:
+        minutes = {"half": 30, "quarter": 15}.get(relative.group(1)) or int(relative.group(1))
+        hour = int(relative.group(3))
+        if relative.group(2) in ("to", "till", "before"):
+            hour, minutes = (hour - 1) % 24, 60 - minutes
+        return hour, minutes, meridiem
+    clock = re.search(r"\b(\d{1,2})(?:[:.h ](\d{2}))?\b", text)
+    if not clock:
+        return None
+    return int(clock.group(1)), int(clock.group(2) or 0), meridiem
+
+
+def parse_time(text: str, date: dt.date | None = None,
+               now: dt.datetime | None = None) -> dt.datetime | None:
+    """The moment a clock-time phrase names, on `date` or the next time it comes."""
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    cleaned = _clean(text)
+    compact = re.fullmatch(r"(\d{3,4})\s*(.*)", cleaned)
+    if compact:  # "630 pm" -> "6:30 pm"
+        digits = compact.group(1)
+        cleaned = f"{digits[:-2]}:{digits[-2:]} {compact.group(2)}".strip()
+    parsed = _clock(cleaned)
+    if parsed is None:
+        return None
+    hour, minute, meridiem = parsed
+    if hour > 23 or minute > 59 or (meridiem and hour > 12):
+        return None
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem == "am" and hour == 12:
+        hour = 0
+    candidates = [hour] if meridiem or hour == 0 or hour > 12 else [hour, (hour + 12) % 24]
+    if date is not None and date != now.date():
+        # a day ahead with an hour like "7": morning for 6-11, afternoon for 1-5
+        chosen = candidates[0] if len(candidates) == 1 or 6 <= hour <= 11 or hour == 12 else candidates[1]
+        return dt.datetime.combine(date, dt.time(chosen, minute))
+    day = date or now.date()
+    for offset in (0, 1):
+        for candidate in sorted(candidates):
+            moment = dt.datetime.combine(day + dt.timedelta(days=offset), dt.time(candidate, minute))
+            if moment > now:
+                return moment
+    return None

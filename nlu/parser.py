@@ -1,0 +1,109 @@
+"""`Parser.parse(text) -> Interpretation`: the NLU's public face."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import unicodedata
+from pathlib import Path
+from typing import Sequence
+
+import torch
+
+from .base import load_tokenizer
+from .data import spans_from_tags
+from .decoding import allowed_starts, allowed_transitions, viterbi
+from .encoding import encode
+from .model import JointIntentSlotModel
+from .normalize import normalize_slots
+from .tokens import Token, tokenize
+from .types import Interpretation, Slot
+
+log = logging.getLogger(__name__)
+OUT_OF_SCOPE = "out_of_scope"
+MAX_CHARS = 1000  # longer input is cut: no command needs more, and parsing stays fast
+
+
+def default_model_dir() -> Path:
+    override = os.environ.get("ASSISTANT_NLU_MODEL")
+    return Path(override) if override else Path(__file__).resolve().parents[1] / "resources/models/nlu"
+
+
+@torch.inference_mode()
+def intent_logits(model: JointIntentSlotModel, sentences: Sequence[Sequence[str]]) -> torch.Tensor:
+    """[sentences, intents] raw logits, computed in batches."""
+    rows = []
+    for i in range(0, len(sentences), 64):
+        batch = encode(load_tokenizer(), sentences[i:i + 64], model.config.max_words)
+        rows.append(model(batch.input_ids, batch.attention_mask)[0])
+    return torch.cat(rows) if rows else torch.empty(0, len(model.config.intents))
+
+
+def clean_text(text: str) -> str:
+    """Normalise Unicode and whitespace, drop control characters, cut to MAX_CHARS."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return " ".join(text.split())[:MAX_CHARS]
+
+
+class Parser:
+    """Finds the intent and slots of an utterance with the joint MiniLM model."""
+
+    def __init__(self, model: JointIntentSlotModel) -> None:
+        self.model = model.eval()
+        self.tokenizer = load_tokenizer()
+        tags = model.config.slot_tags
+        self._allowed = allowed_transitions(tags)
+        self._starts = allowed_starts(tags)
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path | None = None) -> "Parser":
+        return cls(JointIntentSlotModel.from_pretrained(folder or default_model_dir()))
+
+    @property
+    def intents(self) -> list[str]:
+        return list(self.model.config.intents)
+
+    def parse(self, text: str, now: dt.datetime | None = None) -> Interpretation:
+        return self.parse_batch([text], now)[0]
+
+    @torch.inference_mode()
+    def parse_batch(self, texts: Sequence[str], now: dt.datetime | None = None) -> list[Interpretation]:
+        cleaned = [clean_text(t) for t in texts]
+        tokens = [tokenize(t)[: self.model.config.max_words] for t in cleaned]
+        results: list[Interpretation | None] = [None] * len(texts)
+        todo = [i for i, words in enumerate(tokens) if any(ch.isalnum() for t in words for ch in t.text)]
+        for i in set(range(len(texts))) - set(todo):  # empty, or only symbols and emoji
+            results[i] = Interpretation(cleaned[i], OUT_OF_SCOPE, 1.0, {})
+        for start in range(0, len(todo), 64):
+            chunk = todo[start:start + 64]
+            batch = encode(self.tokenizer, [[t.text for t in tokens[i]] for i in chunk],
+                           self.model.config.max_words)
+            intent_logits_, slot_logits = self.model(batch.input_ids, batch.attention_mask)
+            probs = torch.softmax(intent_logits_ / self.model.config.temperature, dim=-1)
+            slot_log_probs = torch.log_softmax(slot_logits, dim=-1)
+            for row, i in enumerate(chunk):
+                word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
+                tags = [self.model.config.slot_tags[t]
+                        for t in viterbi(word_log_probs, self._allowed, self._starts)]
+                results[i] = self._interpret(cleaned[i], tokens[i], probs[row], tags, now)
+        return results  # type: ignore[return-value]
+
+    def _interpret(self, text: str, tokens: list[Token], probs: torch.Tensor, tags: list[str],
+                   now: dt.datetime | None) -> Interpretation:
+        intents = self.model.config.intents
+        ranked = torch.argsort(probs, descending=True).tolist()
+        intent, confidence = intents[ranked[0]], float(probs[ranked[0]])
+        alternatives = tuple((intents[j], round(float(probs[j]), 4)) for j in ranked[1:4])
+        if confidence < self.model.config.oos_threshold and OUT_OF_SCOPE in intents:
+            alternatives = ((intent, round(confidence, 4)),) + alternatives
+            intent, confidence = OUT_OF_SCOPE, float(probs[intents.index(OUT_OF_SCOPE)])
+        if intent == OUT_OF_SCOPE:
+            return Interpretation(text, intent, confidence, {}, alternatives)
+        spans: dict[str, tuple[int, int]] = {}
+        for first, last, name in spans_from_tags(tags):
+            if name not in spans:  # the first span of a slot wins
+                spans[name] = (tokens[first].start, tokens[last - 1].end)
+        values = normalize_slots({n: text[a:b] for n, (a, b) in spans.items()}, now)
+        slots = {n: Slot(text[a:b], values[n], a, b) for n, (a, b) in spans.items()}
+        return Interpretation(text, intent, confidence, slots, alternatives)

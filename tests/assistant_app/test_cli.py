@@ -1,0 +1,56 @@
+"""The `assistant` command as outside tools use it (interfaces.md)."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args, stdin="", timeout=120):
+    return subprocess.run([sys.executable, "-m", "assistant_app", *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT, env=os.environ.copy())
+
+
+def test_ask_json_matches_the_contract():
+    result = run_cli("ask", "set a timer for ten minutes", "--json")
+    assert result.returncode == 0, result.stderr
+    turn = json.loads(result.stdout.strip().splitlines()[-1])
+    assert turn["intent"] == "timer.set"
+    assert turn["slots"]["duration"] == {"text": "ten minutes", "value": 600}
+    assert turn["awaiting"] is None
+    assert turn["actions"][0]["type"] == "timer.started" and turn["actions"][0]["seconds"] == 600
+    assert set(turn) >= {"text", "intent", "confidence", "slots", "reply", "awaiting", "actions"}
+
+
+def test_chat_jsonl_keeps_context_across_lines_and_restarts():
+    first = run_cli("chat", "--jsonl", stdin="add milk to my shopping list\nand eggs\nset a timer\n")
+    turns = [json.loads(line) for line in first.stdout.splitlines()]
+    assert [t["intent"] for t in turns][:2] == ["list.add", "list.add"]
+    assert turns[-1]["awaiting"] == "duration"
+    second = run_cli("chat", "--jsonl", stdin="ten minutes\nwhat's on my shopping list\n")
+    turns = [json.loads(line) for line in second.stdout.splitlines()]
+    assert turns[0]["actions"][0]["type"] == "timer.started"
+    assert "milk" in turns[1]["reply"] and "eggs" in turns[1]["reply"]
+
+
+def test_chat_prints_timer_events_as_they_fire():
+    process = subprocess.Popen([sys.executable, "-m", "assistant_app", "chat", "--jsonl"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    process.stdin.write("set a timer for 1 second\n")
+    process.stdin.flush()
+    lines = [json.loads(process.stdout.readline()) for _ in range(2)]
+    process.stdin.close()
+    process.wait(timeout=30)
+    assert lines[0]["intent"] == "timer.set"
+    assert lines[1]["event"] == "timer.fired"
+
+
+def test_broken_settings_file_is_reported_not_fatal():
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "assistant"
+    config.mkdir(parents=True)
+    (config / "settings.json").write_text("{not json")
+    result = run_cli("ask", "hello")
+    assert result.returncode == 0
+    assert "settings" in result.stdout.lower()

@@ -1,0 +1,127 @@
+"""Multi-turn conversations through the engine, with the shipped model and real SQLite."""
+import time
+
+from assistant_app.engine import Assistant
+
+
+def say(assistant, text):
+    return assistant.handle_text(text)
+
+
+def test_missing_duration_is_asked_for_then_filled(assistant):
+    first = say(assistant, "set a timer")
+    assert first.awaiting == "duration"
+    second = say(assistant, "ten minutes")
+    assert second.awaiting is None
+    (started,) = [a for a in second.actions if a["type"] == "timer.started"]
+    assert started["seconds"] == 600
+    assert [e.seconds for e in assistant.store.active_events("timer")] == [600]
+
+
+def test_cancel_abandons_the_pending_question(assistant):
+    assert say(assistant, "remind me to call mom").awaiting == "time"
+    reply = say(assistant, "never mind")
+    assert reply.awaiting is None
+    assert assistant.store.active_events() == []
+    assert say(assistant, "in ten minutes").actions == () or \
+        not any(a["type"] == "reminder.set" for a in say(assistant, "what time is it").actions)
+
+
+def test_reminder_gathers_task_and_time_over_turns(assistant):
+    assert say(assistant, "set a reminder").awaiting == "task"
+    assert say(assistant, "water the plants").awaiting == "time"
+    done = say(assistant, "in 20 minutes")
+    (event,) = assistant.store.active_events("reminder")
+    assert event.label == "water the plants"
+    assert 19 * 60 < event.due_at - time.time() <= 20 * 60
+    assert "water the plants" in done.reply
+
+
+def test_list_follow_ups_use_the_list_in_context(assistant):
+    say(assistant, "add milk to my shopping list")
+    say(assistant, "and eggs")
+    assert assistant.store.list_items("shopping") == ["milk", "eggs"]
+    say(assistant, "remove milk from it")
+    assert assistant.store.list_items("shopping") == ["eggs"]
+    shown = say(assistant, "what's on my shopping list")
+    assert "eggs" in shown.reply and "milk" not in shown.reply
+
+
+def test_cancel_it_cancels_the_timer_just_set(assistant):
+    say(assistant, "set a pizza timer for 12 minutes")
+    say(assistant, "set a pasta timer for 8 minutes")
+    reply = say(assistant, "cancel it")
+    assert any(a["type"] == "timer.cancelled" for a in reply.actions)
+    assert [e.label for e in assistant.store.active_events("timer")] == ["pizza"]
+
+
+def test_several_timers_ask_which_one_to_cancel(assistant):
+    say(assistant, "set a pizza timer for 12 minutes")
+    say(assistant, "set an egg timer for 5 minutes")
+    assistant.state.last_event_id = None  # no "it" in context
+    question = say(assistant, "cancel the timer")
+    assert question.awaiting == "label"
+    say(assistant, "the pizza one")
+    assert [e.label for e in assistant.store.active_events("timer")] == ["egg"]
+
+
+def test_destructive_cancel_all_asks_for_confirmation(assistant):
+    say(assistant, "set a timer for 5 minutes")
+    say(assistant, "set a timer for 10 minutes")
+    question = say(assistant, "cancel all my timers")
+    assert question.awaiting == "confirm"
+    assert len(assistant.store.active_events("timer")) == 2
+    say(assistant, "yes")
+    assert assistant.store.active_events("timer") == []
+
+
+def test_deny_keeps_things_as_they_were(assistant):
+    say(assistant, "remind me to pay rent tomorrow at 9 am")
+    assert say(assistant, "delete my reminder to pay rent").awaiting == "confirm"
+    say(assistant, "no")
+    assert len(assistant.store.active_events("reminder")) == 1
+
+
+def test_repeat_says_the_last_reply_again(assistant):
+    first = say(assistant, "what's 12 times 12")
+    assert "144" in first.reply
+    assert say(assistant, "say that again").reply == first.reply
+
+
+def test_out_of_scope_is_answered_from_the_knowledge_base(assistant):
+    reply = say(assistant, "does this work without internet")
+    assert any(a["type"] == "knowledge.answer" for a in reply.actions)
+
+
+def test_out_of_scope_without_an_answer_says_what_it_can_do(assistant):
+    reply = say(assistant, "book me a flight to paris")
+    assert reply.interpretation.intent == "out_of_scope"
+    assert "timer" in reply.reply.lower() and not reply.actions
+
+
+def test_user_knowledge_file_is_picked_up_without_restart(assistant):
+    folder = assistant.config_dir / "knowledge"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "home.md").write_text("## what is the wifi password | wifi password\nIt's hunter2, on the fridge.\n")
+    assert "hunter2" in say(assistant, "what's the wifi password").reply
+
+
+def test_pending_question_survives_a_restart(parser):
+    with Assistant(parser=parser) as first:
+        assert first.handle_text("set a timer").awaiting == "duration"
+    with Assistant(parser=parser) as second:
+        reply = second.handle_text("five minutes")
+        assert any(a["type"] == "timer.started" and a["seconds"] == 300 for a in reply.actions)
+
+
+def test_replies_vary(assistant):
+    replies = {say(assistant, "hello").reply for _ in range(6)}
+    assert len(replies) > 1
+
+
+def test_bad_input_always_gets_a_reply(assistant):
+    for text in ["", "   ", "x" * 10_000, "🙂🙂🙂", "今日は何曜日ですか", "asdf ;lkj qwer", "\x00\x1b[31m",
+                 "set a timer for " + "9" * 400 + " minutes"]:
+        response = say(assistant, text)
+        assert response.reply.strip()
+    assert assistant.store.active_events() == []

@@ -1,0 +1,172 @@
+"""Each skill does its real job, asked in plain words through the whole engine."""
+import re
+import shutil
+import stat
+import subprocess
+import time
+import webbrowser
+
+import pytest
+
+
+def say(assistant, text):
+    return assistant.handle_text(text)
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("what is 15 percent of 80", "12"), ("what's twenty three times four", "92"),
+    ("calculate 12 * 7 + 3", "87"), ("what is the square root of 144", "12"),
+    ("what is 2 to the power of 10", "1,024"), ("how much is 300 divided by 7", "42.86"),
+])
+def test_calculator(assistant, text, answer):
+    reply = say(assistant, text)
+    assert reply.interpretation.intent == "calc.compute"
+    assert answer in reply.reply
+
+
+def test_calculator_refuses_code_and_division_by_zero(assistant):
+    from assistant_app.skills.calculator import CalculationError, compute
+
+    for text in ['__import__("os").system("touch /tmp/pwned")', "open('x').read()", "9**9**9**9"]:
+        with pytest.raises(CalculationError):
+            compute(text)
+    assert "zero" in say(assistant, "what is 5 divided by 0").reply
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("convert 5 kilometers to miles", "3.107 miles"), ("how many grams in 2 pounds", "907.18 grams"),
+    ("what is 70 fahrenheit in celsius", "21.111 degrees Celsius"),
+])
+def test_unit_conversion(assistant, text, answer):
+    reply = say(assistant, text)
+    assert reply.interpretation.intent == "convert.units"
+    assert answer in reply.reply
+
+
+def test_time_and_date(assistant):
+    assert re.search(r"\d{1,2}(:\d\d)? (AM|PM)|noon|midnight", say(assistant, "what time is it").reply)
+    assert time.strftime("%A") in say(assistant, "what's the date today").reply
+
+
+def test_help_lists_the_skills(assistant):
+    reply = say(assistant, "what can you do").reply.lower()
+    for word in ("timers", "lists", "convert", "applications"):
+        assert word in reply
+
+
+def test_joke_comes_from_the_collection(assistant):
+    jokes = set(assistant.policy.skills["joke"].jokes.jokes)
+    assert say(assistant, "tell me a joke").reply in jokes
+
+
+def test_notes_are_stored_and_read_back(assistant):
+    say(assistant, "take a note the parking spot is B12")
+    assert "parking spot is B12" in say(assistant, "read my notes").reply
+
+
+@pytest.fixture
+def desktop_app(tmp_path, monkeypatch):
+    """A real .desktop entry whose program leaves a marker file when started."""
+    marker = tmp_path / "launched"
+    program = tmp_path / "bin/fake-editor"
+    program.parent.mkdir()
+    program.write_text(f"#!/bin/sh\necho \"$@\" > {marker}\n")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    applications = tmp_path / "data/applications"
+    applications.mkdir(parents=True)
+    (applications / "org.example.Editor.desktop").write_text(
+        "[Desktop Entry]\nType=Application\nName=Pluma Text Editor\nGenericName=Text Editor\n"
+        f"Exec={program} %U\nKeywords=notepad;writing;\n")
+    (applications / "hidden.desktop").write_text(
+        f"[Desktop Entry]\nType=Application\nName=Secret\nExec={program}\nNoDisplay=true\n")
+    monkeypatch.setenv("XDG_DATA_DIRS", str(tmp_path / "none"))
+    return marker
+
+
+def test_app_open_launches_the_desktop_entry(assistant, desktop_app):
+    reply = say(assistant, "open the text editor")
+    assert any(a["type"] == "app.opened" for a in reply.actions) or reply.awaiting == "confirm"
+    if reply.awaiting == "confirm":
+        say(assistant, "yes")
+    for _ in range(50):
+        if desktop_app.exists():
+            break
+        time.sleep(0.1)
+    assert desktop_app.exists()
+    assert desktop_app.read_text().strip() == ""  # %U was dropped, nothing from the user's words
+
+
+def test_app_open_never_runs_what_is_not_installed(assistant, desktop_app):
+    reply = say(assistant, "open rm -rf slash")
+    assert not desktop_app.exists()
+    assert not any(a["type"] == "app.opened" for a in reply.actions)
+
+
+def test_web_search_opens_the_browser_with_the_query(assistant, tmp_path):
+    seen = tmp_path / "url"
+    browser = tmp_path / "browser"
+    browser.write_text(f"#!/bin/sh\necho \"$1\" > {seen}\n")
+    browser.chmod(0o755)
+    webbrowser.register("test-browser", None, webbrowser.GenericBrowser([str(browser), "%s"]), preferred=True)
+    reply = say(assistant, "search the web for pasta recipes")
+    assert reply.interpretation.intent == "web.search"
+    for _ in range(50):
+        if seen.exists():
+            break
+        time.sleep(0.1)
+    assert seen.read_text().strip() == "https://duckduckgo.com/?q=pasta+recipes"
+
+
+def test_system_status(assistant):
+    assert "percent" in say(assistant, "how much memory is in use").reply
+    assert "disk" in say(assistant, "how much disk space do I have").reply.lower()
+    battery = say(assistant, "how much battery is left").reply.lower()
+    assert "battery" in battery
+
+
+def test_media_without_a_player_says_so(assistant, monkeypatch):
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+    reply = say(assistant, "pause the music")
+    assert reply.interpretation.intent == "media.pause"
+    assert "media player" in reply.reply
+
+
+@pytest.fixture
+def pulse_server(tmp_path_factory, monkeypatch):
+    """A real PulseAudio server with a null sink as the default output."""
+    if not shutil.which("pulseaudio") or not shutil.which("pactl"):
+        pytest.skip("PulseAudio is not installed (setup.sh installs it)")
+    if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1"], capture_output=True)
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+    info = subprocess.run(["pactl", "info"], capture_output=True, text=True)
+    if info.returncode != 0:
+        pytest.skip("PulseAudio would not start here")
+    server = re.search(r"Server String: (\S+)", info.stdout).group(1)
+    monkeypatch.setenv("PULSE_SERVER", server)
+    sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True, text=True).stdout
+    if "assistant_test" not in sinks:
+        subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=assistant_test"], check=True,
+                       capture_output=True)
+    subprocess.run(["pactl", "set-default-sink", "assistant_test"], check=True)
+    return server
+
+
+def test_volume_changes_the_real_sound_server(assistant, pulse_server):
+    say(assistant, "set the volume to 40 percent")
+    from assistant_app.skills.media import current_volume
+    assert current_volume() == 40
+    say(assistant, "turn it up")
+    assert current_volume() == 50
+    say(assistant, "mute")
+    muted = subprocess.run(["pactl", "get-sink-mute", "@DEFAULT_SINK@"], capture_output=True, text=True)
+    assert "yes" in muted.stdout
+
+
+def test_volume_without_a_sound_server_says_so(assistant, monkeypatch):
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/socket")
+    reply = say(assistant, "turn the volume down")
+    assert "sound system" in reply.reply

@@ -1,0 +1,85 @@
+"""Slot normalisation tables: what a user says -> the value the skills get."""
+import datetime as dt
+
+import pytest
+
+from nlu.normalize import (
+    normalize_slots,
+    parse_date,
+    parse_duration,
+    parse_level,
+    parse_number,
+    parse_time,
+)
+
+NOW = dt.datetime(2026, 11, 29, 14, 10)  # a Sunday afternoon
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("ten minutes", 600), ("an hour and a half", 5400), ("90 seconds", 90), ("half an hour", 1800),
+    ("a minute", 60), ("two and a half hours", 9000), ("45 secs", 45), ("3 mins", 180), ("1h", 3600),
+    ("quarter of an hour", 900), ("three quarters of an hour", 2700), ("1 hour 30 minutes", 5400),
+    ("1h30", 5400), ("one hour and thirty minutes", 5400), ("a couple of minutes", 120),
+    ("twenty five minutes", 1500), ("a day", 86400), ("5 and a half minutes", 330),
+])
+def test_durations_become_seconds(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "pizza", "tomorrow", "10"])
+def test_non_durations_give_none(text):
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6:30", "2026-11-29T18:30:00"),  # 6:30 am has passed; the next 6:30 is this evening
+    ("7 am", "2026-11-30T07:00:00"), ("7am", "2026-11-30T07:00:00"),
+    ("seven thirty", "2026-11-29T19:30:00"), ("half past six", "2026-11-29T18:30:00"),
+    ("quarter to eight", "2026-11-29T19:45:00"), ("noon", "2026-11-30T12:00:00"),
+    ("midnight", "2026-11-30T00:00:00"), ("18:05", "2026-11-29T18:05:00"),
+    ("6 30 pm", "2026-11-29T18:30:00"), ("five o'clock", "2026-11-29T17:00:00"),
+    ("7:15 in the morning", "2026-11-30T07:15:00"), ("6:30 p.m.", "2026-11-29T18:30:00"),
+    ("twenty past nine", "2026-11-29T21:20:00"), ("3 in the afternoon", "2026-11-29T15:00:00"),
+])
+def test_times_are_the_next_such_moment(text, expected):
+    assert parse_time(text, None, NOW).isoformat() == expected
+
+
+def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
+    tomorrow = dt.date(2026, 11, 30)
+    assert parse_time("6:30", tomorrow, NOW).isoformat() == "2026-11-30T06:30:00"
+    assert parse_time("5", tomorrow, NOW).isoformat() == "2026-11-30T17:00:00"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tomorrow", "2026-11-30"), ("today", "2026-11-29"), ("tonight", "2026-11-29"),
+    ("next friday", "2026-12-04"), ("friday", "2026-12-04"), ("on monday", "2026-11-30"),
+    ("next sunday", "2026-12-06"), ("december 3rd", "2026-12-03"), ("the 3rd of december", "2026-12-03"),
+    ("5 march", "2027-03-05"), ("march fifth", "2027-03-05"), ("the fifth of march", "2027-03-05"),
+    ("christmas", "2026-12-25"), ("new year's eve", "2026-12-31"), ("in 3 days", "2026-12-02"),
+    ("next week", "2026-12-06"), ("2027-01-05", "2027-01-05"), ("the day after tomorrow", "2026-12-01"),
+    ("this weekend", "2026-12-05"),
+])
+def test_dates_resolve_against_today(text, expected):
+    assert parse_date(text, NOW).isoformat() == expected
+
+
+@pytest.mark.parametrize("text, number", [
+    ("twenty three", 23), ("a hundred", 100), ("3.5", 3.5), ("one and a half", 1.5), ("1,000", 1000),
+    ("minus five", -5), ("seven", 7), ("two hundred and fifty", 250),
+])
+def test_number_words(text, number):
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize("text, level", [
+    ("seventy percent", 70), ("half", 50), ("50%", 50), ("max", 100), ("7 out of 10", 70), ("thirty", 30),
+    ("150", 100),
+])
+def test_volume_levels(text, level):
+    assert parse_level(text) == level
+
+
+def test_time_uses_the_date_slot():
+    values = normalize_slots({"time": "6:30", "date": "tomorrow", "item": "milk"}, NOW)
+    assert values == {"time": "2026-11-30T06:30:00", "date": "2026-11-30", "item": "milk"}

@@ -1,0 +1,102 @@
+"""The trainer on a tiny inline corpus: loss goes down, the model saves compactly and reloads."""
+import json
+
+import pytest
+import torch
+
+from nlu.data import read_examples
+from nlu.model import JointIntentSlotModel
+from nlu.parser import Parser
+from nlu.train import TrainOptions, speech_variant, train
+
+CORPUS = """\
+timer.set\tset a timer for [ten minutes](duration)
+timer.set\tstart a [pizza](label) timer for [12 minutes](duration)
+timer.set\tcountdown [five minutes](duration) please
+greet\thello there
+greet\thi, good morning!
+greet\they
+list.add\tadd [milk](item) to my [shopping](list) list
+list.add\tput [eggs](item) on the [grocery](list) list
+list.add\tadd [batteries](item) to the [todo](list) list
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "data.tsv").write_text(CORPUS)
+    examples = read_examples(folder / "data.tsv")
+    losses = []
+    import nlu.train as trainer
+    original = trainer.train_one_epoch
+
+    def recording(*args, **kwargs):
+        loss, step = original(*args, **kwargs)
+        losses.append(loss)
+        return loss, step
+
+    trainer.train_one_epoch = recording
+    try:
+        train(examples, folder / "model", TrainOptions(epochs=25, batch_size=8, seed=1))
+    finally:
+        trainer.train_one_epoch = original
+    return folder / "model", losses
+
+
+def test_loss_goes_down(tiny_model):
+    _, losses = tiny_model
+    assert losses[-1] < 0.5 * losses[0]
+
+
+def test_saved_model_reloads_and_parses(tiny_model):
+    folder, _ = tiny_model
+    parser = Parser.from_pretrained(folder)
+    result = parser.parse("add bread to my shopping list")
+    assert result.intent == "list.add"
+    assert result.slots["item"].text == "bread"
+    assert result.slots["list"].text == "shopping"
+
+
+def test_saved_weights_leave_out_the_frozen_embeddings(tiny_model):
+    folder, _ = tiny_model
+    size_mb = (folder / "model.safetensors").stat().st_size / 2**20
+    assert size_mb < 25  # fp16 encoder layers + heads; the 45 MB of embeddings come from the base package
+    config = json.loads((folder / "config.json").read_text())
+    assert config["intents"] == ["greet", "list.add", "timer.set"]
+
+
+def test_fp16_weights_match_the_trained_model(tiny_model):
+    folder, _ = tiny_model
+    model = JointIntentSlotModel.from_pretrained(folder)
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+
+
+def test_speech_variant_is_lower_case_without_punctuation():
+    (example,) = read_examples_from("greet\tHi, [Good](x) morning!")
+    variant = speech_variant(example)
+    assert variant.words == ("hi", "good", "morning")
+    assert variant.tags == ("O", "B-x", "O")
+
+
+def read_examples_from(text, tmp=None):
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.tsv"
+        path.write_text(text + "\n")
+        return read_examples(path)
+
+
+def test_cli_train_quick_run(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "d.tsv").write_text(CORPUS)
+    result = subprocess.run([sys.executable, "-m", "nlu", "train", "--data", str(tmp_path / "d.tsv"),
+                             "--out", str(tmp_path / "m"), "--epochs", "1", "--max-steps", "2"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "m/model.safetensors").exists()
+    missing = subprocess.run([sys.executable, "-m", "nlu", "parse", "hi", "--model", str(tmp_path / "nope")],
+                             capture_output=True, text=True, timeout=300)
+    assert missing.returncode == 2 and "no trained NLU model" in missing.stderr
