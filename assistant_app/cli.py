@@ -91,10 +91,32 @@ def run_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def setup_logging(verbose: bool) -> None:
+    """Warnings to the terminal; everything from INFO up to a small rotating log file."""
+    from logging.handlers import RotatingFileHandler
+
+    from .paths import data_dir
+
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    terminal = logging.StreamHandler(sys.stderr)
+    terminal.setLevel(logging.INFO if verbose else logging.WARNING)
+    terminal.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(terminal)
+    try:
+        data_dir().mkdir(parents=True, exist_ok=True)
+        logfile = RotatingFileHandler(data_dir() / "assistant.log", maxBytes=1_000_000, backupCount=2,
+                                      encoding="utf-8")
+    except OSError as error:
+        log.warning("no log file: %s", error)
+        return
+    logfile.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(logfile)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    setup_logging(args.verbose)
     try:
         if args.command == "ask":
             return run_ask(args)

@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--oos-threshold", type=float, default=None,
                        help="confidence below which an intent becomes out_of_scope "
                             "(default: fitted on dev, else 0.5 when out_of_scope is trained)")
+    train.add_argument("--augment", type=int, default=None,
+                       help="slot-substituted copies per example (default: 3 for markup, 0 otherwise)")
     train.add_argument("--max-steps", type=int, default=None, help="stop after N steps (quick runs)")
 
     evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
@@ -66,7 +68,9 @@ def run_train(args: argparse.Namespace) -> int:
         except (FileNotFoundError, KeyError):
             dev = None
     options = TrainOptions(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                           seed=args.seed, max_steps=args.max_steps)
+                           seed=args.seed, max_steps=args.max_steps,
+                           augment_copies=args.augment if args.augment is not None
+                           else (3 if args.format == "markup" else 0))
     started = time.monotonic()
     model = train(examples, args.out, options, dev)
     if args.oos_threshold is not None or (dev is None and "out_of_scope" in model.config.intents):

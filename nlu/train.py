@@ -13,6 +13,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from .augment import augment
 from .base import load_tokenizer
 from .calibration import fit_calibration
 from .data import Example
@@ -32,6 +33,8 @@ class TrainOptions:
     seed: int = 0
     speech_variants: bool = True
     """Also train on a lower-case, unpunctuated copy of each example (as ASR writes)."""
+    augment_copies: int = 0
+    """Slot-substituted copies of each example with slots (see augment.py)."""
     max_steps: int | None = None
     """Stop early after this many steps (quick runs in tests)."""
 
@@ -126,6 +129,8 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     options = options or TrainOptions()
     rng = random.Random(options.seed)
     torch.manual_seed(options.seed)
+    if options.augment_copies:
+        examples = examples + augment(examples, options.augment_copies, options.seed)
     if options.speech_variants:
         examples = examples + [v for v in map(speech_variant, examples) if v is not None]
     intents, tags = label_sets(examples + (dev or []))

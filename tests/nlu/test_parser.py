@@ -1,0 +1,58 @@
+"""The shipped NLU model: held-out accuracy, normalised slots, bad input."""
+from pathlib import Path
+
+import pytest
+
+from nlu.data import read_examples
+from nlu.evaluate import predict, score
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def held_out_scores(parser):
+    examples = read_examples(ROOT / "resources/data/nlu/test")
+    return score(examples, predict(parser, examples))
+
+
+def test_held_out_split_accuracy(held_out_scores):
+    # The README reports the exact figures; this guards against a regressed model being shipped.
+    assert held_out_scores["intent_accuracy"] >= 0.90
+    assert held_out_scores["slot_f1"] >= 0.90
+
+
+def test_slots_come_back_normalised(parser):
+    result = parser.parse("set a pizza timer for an hour and a half")
+    assert result.intent == "timer.set"
+    assert result.slots["duration"].value == 5400
+    assert result.slots["label"].text == "pizza"
+    alarm = parser.parse("wake me up at half past six tomorrow")
+    assert alarm.intent == "alarm.set"
+    assert alarm.slots["time"].value.endswith("T06:30:00")
+
+
+def test_spans_point_into_the_original_text(parser):
+    text = "Add oat milk to my shopping list, please."
+    result = parser.parse(text)
+    for slot in result.slots.values():
+        assert text[slot.start:slot.end] == slot.text
+    assert result.slots["item"].text == "oat milk"
+
+
+@pytest.mark.parametrize("text", [
+    "asdf qwerty zxcv", "quelle heure est-il", "¿dónde está la biblioteca?", "今日は何曜日ですか",
+    "🙂🙂🙂", "book me a flight to paris", "what's the weather like tomorrow",
+])
+def test_out_of_scope_is_not_forced_into_an_intent(parser, text):
+    assert parser.parse(text).intent == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 10_000, "\x00\x07", "🎉" * 500, "a " * 3000])
+def test_bad_input_parses_without_error(parser, text):
+    result = parser.parse(text)
+    assert result.intent and 0.0 <= result.confidence <= 1.0
+
+
+def test_batch_and_single_parses_agree(parser):
+    texts = ["what time is it", "add eggs to the list", "hello"]
+    assert [r.intent for r in parser.parse_batch(texts)] == [parser.parse(t).intent for t in texts]
