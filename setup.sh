@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(python3-venv libportaudio2 libsndfile1 pulseaudio pulseaudio-utils
-                 libasound2-plugins espeak-ng libegl1 libxkbcommon0 libgl1 libfontconfig1 libdbus-1-3)
+                 libasound2-plugins dbus-daemon espeak-ng libegl1 libxkbcommon0 libgl1 libfontconfig1 libdbus-1-3)
 missing=()
 for package in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

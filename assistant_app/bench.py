@@ -14,6 +14,7 @@ SENTENCES = [
     "convert 5 kilometers to miles", "wake me up at 6:30 tomorrow", "tell me a joke",
     "how much battery is left", "what's on my shopping list", "cancel the pizza timer",
     "take a note the parking spot is b12", "what's the date next friday", "hello there",
+    "does this work without internet",
 ]
 
 

@@ -19,7 +19,7 @@ def format_number(value: float) -> str:
     magnitude = abs(value)
     if magnitude >= 1e15 or magnitude < 1e-4:
         return f"{value:.4g}"
-    text = f"{value:,.4f}" if magnitude < 1 else f"{value:,.2f}" if magnitude >= 100 else f"{value:,.3f}"
+    text = f"{value:,.4f}" if magnitude < 1 else f"{value:,.2f}"
     return text.rstrip("0").rstrip(".")
 
 

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--oos-threshold", type=float, default=None,
                        help="confidence below which an intent becomes out_of_scope "
-                            "(default: fitted on dev, else 0.5 when out_of_scope is trained)")
+                            "(default: fitted on dev; without dev 0, the trained out_of_scope class decides)")
     train.add_argument("--augment", type=int, default=None,
                        help="slot-substituted copies per example (default: 3 for markup, 0 otherwise)")
     train.add_argument("--max-steps", type=int, default=None, help="stop after N steps (quick runs)")
@@ -73,8 +73,8 @@ def run_train(args: argparse.Namespace) -> int:
                            else (3 if args.format == "markup" else 0))
     started = time.monotonic()
     model = train(examples, args.out, options, dev)
-    if args.oos_threshold is not None or (dev is None and "out_of_scope" in model.config.intents):
-        model.config.oos_threshold = 0.5 if args.oos_threshold is None else args.oos_threshold
+    if args.oos_threshold is not None:
+        model.config.oos_threshold = args.oos_threshold
         model.save_pretrained(args.out)
     print(json.dumps({"out": str(args.out), "examples": len(examples),
                       "seconds": round(time.monotonic() - started, 1),

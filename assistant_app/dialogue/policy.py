@@ -29,6 +29,9 @@ _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|plea
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
 
 
+_MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
+
+
 def answer_text(text: str) -> str:
     """The content of a short answer: "um, to water the plants." -> "water the plants"."""
     return _ANSWER_FILLER.sub("", text.strip()).strip(" .!?,")
@@ -141,7 +144,12 @@ class Policy:
 
     def _new_request(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Outcome:
         intent = interpretation.intent
-        if intent == "out_of_scope" or interpretation.confidence < ctx.settings.reject_below:
+        unsure = intent == "out_of_scope" or interpretation.confidence < ctx.settings.reject_below
+        more = _MORE_OF_THE_SAME.match(interpretation.text)
+        if unsure and more and state.last_topic == "lists":  # "and eggs" after adding to a list
+            item = more.group(1)
+            return self.run(Frame("list.add", {"item": item}, {"item": item}), ctx)
+        if unsure:
             return self.fallback(interpretation, ctx)
         if intent in ("dialog.confirm", "dialog.deny"):
             return Outcome(ctx.say("confirm.nothing"))

@@ -7,6 +7,7 @@ from ..dialogue.state import Frame
 from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
+from .timers import CHOSEN, confirm_first
 
 
 def as_datetime(value: object) -> dt.datetime | None:
@@ -67,7 +68,9 @@ class AlarmSkill(Skill):
         alarms = ctx.store.active_events("alarm")
         if not alarms:
             return Outcome(ctx.say("alarm.none"))
-        if "time" in frame.slots or "date" in frame.slots:
+        if CHOSEN in frame.slots:
+            chosen = [a for a in alarms if a.id in frame.slots[CHOSEN]]
+        elif "time" in frame.slots or "date" in frame.slots:
             chosen = filter_by_when(alarms, frame)
         elif ctx.mentions_all() or len(alarms) == 1:
             chosen = alarms
@@ -79,7 +82,7 @@ class AlarmSkill(Skill):
         if not chosen:
             return Outcome(ctx.say("alarm.not_found"))
         if len(chosen) > 1 and not frame.confirmed:
-            return Outcome(ctx.say("alarm.confirm_cancel_all", count=len(chosen)), ask="confirm", frame=frame)
+            return confirm_first(frame, chosen, ctx.say("alarm.confirm_cancel_all", count=len(chosen)))
         ctx.store.set_event_status([a.id for a in chosen], "cancelled")
         ctx.on_schedule_change()
         actions = tuple({"type": "alarm.cancelled", "id": a.id} for a in chosen)

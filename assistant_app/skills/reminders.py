@@ -11,6 +11,7 @@ from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
 from .alarms import as_date, as_datetime, moment_of
 from .base import Outcome, Skill, SkillContext
+from .timers import CHOSEN, confirm_first
 
 MORNING = dt.time(9, 0)  # a reminder "on Friday" with no time is for the morning
 
@@ -85,7 +86,9 @@ class ReminderSkill(Skill):
         if not reminders:
             return Outcome(ctx.say("reminder.none"))
         task = frame.slots.get("task")
-        if task:
+        if CHOSEN in frame.slots:
+            chosen = [r for r in reminders if r.id in frame.slots[CHOSEN]]
+        elif task:
             chosen = match_task(reminders, str(task))
         elif ctx.mentions_all() or len(reminders) == 1:
             chosen = reminders
@@ -98,8 +101,7 @@ class ReminderSkill(Skill):
             return Outcome(ctx.say("reminder.not_found", task=clean_task(str(task))))
         if not frame.confirmed:  # deleting a reminder loses what the user asked to remember
             names = join_words([r.label for r in chosen[:5]])
-            return Outcome(ctx.say("reminder.confirm_cancel", names=names, count=len(chosen)),
-                           ask="confirm", frame=frame)
+            return confirm_first(frame, chosen, ctx.say("reminder.confirm_cancel", names=names))
         ctx.store.set_event_status([r.id for r in chosen], "cancelled")
         ctx.on_schedule_change()
         return Outcome(ctx.say("reminder.cancelled", names=join_words([r.label for r in chosen[:5]])),

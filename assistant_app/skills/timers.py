@@ -11,6 +11,12 @@ from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
 
 MAX_TIMER_SECONDS = 7 * 86400
+CHOSEN = "_chosen_ids"  # frame slot holding the events picked before a confirmation
+
+
+def confirm_first(frame: Frame, chosen: list[ScheduledEvent], question: str) -> Outcome:
+    """Ask yes/no, keeping exactly the events chosen now for when the user says yes."""
+    return Outcome(question, ask="confirm", frame=frame.with_slot(CHOSEN, [e.id for e in chosen], ""))
 
 
 def timer_name(event: ScheduledEvent) -> str:
@@ -31,6 +37,8 @@ def match_label(events: list[ScheduledEvent], label: str | None) -> list[Schedul
 def choose_events(frame: Frame, ctx: SkillContext, events: list[ScheduledEvent], key: str
                   ) -> tuple[list[ScheduledEvent], str]:
     """Pick the events a cancel request means: by label, "all", "it" from context, or the only one."""
+    if CHOSEN in frame.slots:  # decided before a yes/no question
+        return [e for e in events if e.id in frame.slots[CHOSEN]], "chosen"
     label = frame.slots.get(key)
     if label:
         return match_label(events, str(label)), "label"
@@ -73,7 +81,7 @@ class TimerSkill(Skill):
         if not chosen:
             return Outcome(ctx.say("timer.not_found", label=frame.texts.get("label", "")))
         if len(chosen) > 1 and not frame.confirmed:
-            return Outcome(ctx.say("timer.confirm_cancel_all", count=len(chosen)), ask="confirm", frame=frame)
+            return confirm_first(frame, chosen, ctx.say("timer.confirm_cancel_all", count=len(chosen)))
         ctx.store.set_event_status([t.id for t in chosen], "cancelled")
         ctx.on_schedule_change()
         actions = tuple({"type": "timer.cancelled", "id": t.id} for t in chosen)

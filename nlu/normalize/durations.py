@@ -25,7 +25,8 @@ _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(" + _UNIT + r")\b")
 
 def parse_duration(text: str) -> int | None:
     """Seconds in a spoken or typed duration, or None when it names none."""
-    cleaned = words_to_digits(text)
+    # text2num reads "second" as the ordinal "2nd"; as a unit it is a "sec"
+    cleaned = words_to_digits(re.sub(r"\bseconds?\b", "secs", text, flags=re.I))
     for pattern, replacement in _REWRITES:
         cleaned = pattern.sub(replacement, cleaned)
     cleaned = re.sub(r"(\d+)\.5\.5", r"\1.5", cleaned)
@@ -39,4 +40,5 @@ def parse_duration(text: str) -> int | None:
         if not clock:
             return None
         total = int(clock.group(1)) * 60 + int(clock.group(2))
-    return as_number(round(total)) if total > 0 else None
+    # absurd lengths ("999…9 minutes") stay huge but finite, so callers can say "too long"
+    return as_number(round(min(total, 1e12))) if total > 0 else None

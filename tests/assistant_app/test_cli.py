@@ -1,8 +1,10 @@
 """The `assistant` command as outside tools use it (interfaces.md)."""
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,13 +40,18 @@ def test_chat_jsonl_keeps_context_across_lines_and_restarts():
 def test_chat_prints_timer_events_as_they_fire():
     process = subprocess.Popen([sys.executable, "-m", "assistant_app", "chat", "--jsonl"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    process.stdin.write("set a timer for 1 second\n")
-    process.stdin.flush()
-    lines = [json.loads(process.stdout.readline()) for _ in range(2)]
-    process.stdin.close()
-    process.wait(timeout=30)
-    assert lines[0]["intent"] == "timer.set"
-    assert lines[1]["event"] == "timer.fired"
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    try:
+        process.stdin.write("set a timer for 1 second\n")
+        process.stdin.flush()
+        turn = json.loads(lines.get(timeout=120))
+        assert turn["intent"] == "timer.set" and turn["actions"][0]["seconds"] == 1
+        event = json.loads(lines.get(timeout=10))
+        assert event["event"] == "timer.fired"
+    finally:
+        process.stdin.close()
+        process.wait(timeout=30)
 
 
 def test_broken_settings_file_is_reported_not_fatal():

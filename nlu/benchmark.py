@@ -1,0 +1,99 @@
+"""`python -m nlu benchmark snips|clinc150`: train on the train split, select on dev, report test.
+
+Same model, trainer and code path as the shipped assistant model. Results go to a
+markdown table beside the published systems' figures."""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from .data import Example, read_examples
+from .evaluate import predict, score
+from .parser import Parser
+from .train import TrainOptions, train
+
+SHARED = Path(__file__).resolve().parents[2] / "shared/data/nlu-bench"
+PUBLISHED = {
+    "snips": [("Joint BERT-base (110M params), Chen et al. 2019", "98.6 / 97.0 / 92.8"),
+              ("Joint DistilBERT (66M), monologg/JointBERT", "98.0 / 96.1 / 91.0"),
+              ("Co-Interactive transformer + BERT, Qin et al. 2021", "98.8 / 97.1 / –")],
+    "clinc150": [("BERT-large, confidence threshold, Larson et al. 2019", "96.2 / 52.3"),
+                 ("BERT-large, trained with the oos class, Larson et al. 2019", "96.7 / 59.2"),
+                 ("Rasa (spaCy + sklearn), Larson et al. 2019", "91.5 / 45.3")],
+}
+DEFAULT_EPOCHS = {"snips": 10, "clinc150": 8}
+
+
+def load(name: str, folder: Path, limit: int | None) -> tuple[list[Example], list[Example], list[Example]]:
+    data_format, path = ("bio", folder / "snips") if name == "snips" else ("clinc", folder / "clinc150")
+    splits = [read_examples(path, data_format, split) for split in ("train", "dev", "test")]
+    if limit:  # a small, fixed subset keeps the code path testable in minutes
+        splits = [s[:: max(1, len(s) // n)][:n] for s, n in zip(splits, (limit, limit // 4, limit // 4))]
+    return splits[0], splits[1], splits[2]
+
+
+def clinc_scores(examples: list[Example], predictions) -> dict:
+    in_scope = [(e, p) for e, p in zip(examples, predictions) if e.intent != "out_of_scope"]
+    oos = [(e, p) for e, p in zip(examples, predictions) if e.intent == "out_of_scope"]
+    return {"in_scope_accuracy": round(sum(p.intent == e.intent for e, p in in_scope) / max(1, len(in_scope)), 4),
+            "oos_recall": round(sum(p.intent == "out_of_scope" for _, p in oos) / max(1, len(oos)), 4),
+            "n": len(examples)}
+
+
+def run_seed(name: str, splits, seed: int, epochs: int, out: Path) -> dict:
+    train_split, dev, test = splits
+    started = time.monotonic()
+    model = train(train_split, out / f"{name}-seed{seed}", TrainOptions(epochs=epochs, seed=seed,
+                                                                         speech_variants=False), dev)
+    minutes = (time.monotonic() - started) / 60
+    predictions = predict(Parser(model), test)
+    metrics = score(test, predictions) if name == "snips" else clinc_scores(test, predictions)
+    metrics.update(seed=seed, train_minutes=round(minutes, 1), oos_threshold=round(model.config.oos_threshold, 3))
+    metrics.pop("top_confusions", None)
+    print(json.dumps(metrics), flush=True)
+    return metrics
+
+
+def summarise(name: str, runs: list[dict]) -> tuple[str, dict]:
+    keys = ["intent_accuracy", "slot_f1", "exact_match"] if name == "snips" else ["in_scope_accuracy", "oos_recall"]
+    mean = {k: statistics.mean(r[k] for r in runs) for k in keys}
+    spread = {k: (min(r[k] for r in runs), max(r[k] for r in runs)) for k in keys}
+    figures = " / ".join(f"{100 * mean[k]:.1f}" for k in keys)
+    ranges = ", ".join(f"{k} {100 * lo:.1f}–{100 * hi:.1f}" for k, (lo, hi) in spread.items())
+    return f"{figures} (mean of {len(runs)} seeds; {ranges})", mean
+
+
+def write_report(path: Path, name: str, line: str, runs: list[dict], limit: int | None) -> None:
+    metric_names = ("intent accuracy / slot F1 / sentence accuracy" if name == "snips"
+                    else "in-scope accuracy / out-of-scope recall")
+    minutes = sum(r["train_minutes"] for r in runs)
+    rows = [f"| {system} | {figures} |" for system, figures in PUBLISHED[name]]
+    rows.append(f"| **this project**: MiniLM-L6 joint model (22M params) | **{line}** |")
+    section = [f"## {name}", "", f"Test split, {metric_names}, in percent. "
+               f"`python -m nlu benchmark {name} --seeds {len(runs)}`"
+               f"{f' --limit {limit}' if limit else ''}: {minutes:.0f} minutes of training on this machine.",
+               "", "| system | figures |", "| --- | --- |", *rows, ""]
+    text = path.read_text() if path.exists() else "# NLU benchmarks\n\n"
+    start = text.find(f"## {name}\n")
+    if start >= 0:
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + "\n".join(section) + (text[end + 1:] if end >= 0 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(section)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def run_benchmark(args: argparse.Namespace) -> int:
+    folder = Path(args.data) if args.data else SHARED
+    splits = load(args.name, folder, args.limit)
+    epochs = args.epochs or DEFAULT_EPOCHS[args.name]
+    runs = [run_seed(args.name, splits, seed, epochs, Path(args.out)) for seed in range(args.seeds)]
+    line, mean = summarise(args.name, runs)
+    print(json.dumps({"benchmark": args.name, "mean": mean, "runs": runs}))
+    if args.report:
+        write_report(Path(args.report), args.name, line, runs, args.limit)
+    return 0

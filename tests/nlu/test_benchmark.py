@@ -1,0 +1,21 @@
+"""The public-benchmark path runs end to end on a few hundred examples, so it cannot rot."""
+import argparse
+import json
+
+import pytest
+
+from nlu.benchmark import SHARED, run_benchmark
+
+
+@pytest.mark.parametrize("name", ["snips", "clinc150"])
+def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
+    if not (SHARED / ("snips" if name == "snips" else "clinc150")).exists():
+        pytest.skip("the shared benchmark data is not beside this checkout")
+    report = tmp_path / "benchmarks.md"
+    args = argparse.Namespace(name=name, data=None, seeds=1, epochs=1, limit=240, out=str(tmp_path / "runs"),
+                              report=str(report))
+    assert run_benchmark(args) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["benchmark"] == name and len(summary["runs"]) == 1
+    text = report.read_text()
+    assert f"## {name}" in text and "this project" in text and "Larson" in text or "Chen" in text
