@@ -22,7 +22,7 @@ fi
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 extra=""; [ "${1:-}" = "--test" ] && extra="[test]"
 log=$(mktemp)
 if ! .venv/bin/python -m pip install -q -e ".${extra}" >"$log" 2>&1; then

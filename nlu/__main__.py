@@ -22,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, help="folder for the trained model")
     train.add_argument("--dev", help="dev data (same format) for model selection and calibration; "
                                      "for bio/clinc the data's own dev split is used when present")
-    train.add_argument("--epochs", type=int, default=12)
+    train.add_argument("--epochs", type=int, default=8)
     train.add_argument("--batch-size", type=int, default=32)
-    train.add_argument("--lr", type=float, default=1e-4)
+    train.add_argument("--lr", type=float, default=1.5e-4)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--oos-threshold", type=float, default=None,
                        help="confidence below which an intent becomes out_of_scope "

@@ -25,9 +25,9 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrainOptions:
-    epochs: int = 12
+    epochs: int = 8
     batch_size: int = 32
-    learning_rate: float = 1e-4
+    learning_rate: float = 1.5e-4
     head_learning_rate: float = 2e-3
     warmup_fraction: float = 0.06
     seed: int = 0

@@ -1,0 +1,1 @@
+"""Speech recognition (issue 3): not built yet."""

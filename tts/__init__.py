@@ -1,0 +1,1 @@
+"""Speech synthesis (issue 4): not built yet."""
