@@ -20,7 +20,7 @@ class Settings:
     """Actions understood with less confidence than this are confirmed first."""
     reject_below: float = 0.45
     """Interpretations less confident than this are treated as out of scope."""
-    knowledge_min_score: float = 0.6
+    knowledge_min_score: float = 0.55
     """Cosine similarity a knowledge-base question needs to be answered."""
     voice: str = ""
     speaking_rate: float = 1.0

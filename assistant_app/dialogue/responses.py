@@ -33,10 +33,11 @@ class Responses:
         template = self._random.choice(choices)
         self._last[key] = template
         try:
-            return template.format(**values)
+            text = template.format(**values)
         except (KeyError, IndexError) as error:
             log.error("template %r misses value %s", key, error)
-            return options[0].format_map(_Blank(values))
+            text = options[0].format_map(_Blank(values))
+        return text[:1].upper() + text[1:]  # "pasta timer set" starts a sentence
 
 
 class _Blank(dict):

@@ -85,5 +85,6 @@ class CalculatorSkill(Skill):
         if math.isinf(value) or abs(value) > 1e300:
             return Outcome(ctx.say("calc.too_big"))
         result = format_number(value)
-        return Outcome(ctx.say("calc.result", expression=text, result=result),
+        key = "calc.result" if frame.slots.get("expression") else "calc.result_bare"
+        return Outcome(ctx.say(key, expression=text.strip(" ?"), result=result),
                        ({"type": "calc.result", "value": value},))

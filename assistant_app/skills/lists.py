@@ -126,6 +126,7 @@ class NoteSkill(Skill):
         if not notes:
             return Outcome(ctx.say("note.none"))
         today = ctx.now().date()
-        spoken = [f"{format_date(dt.datetime.fromtimestamp(at).date(), today)}: {text}" for text, at in notes]
-        return Outcome(ctx.say("note.show", count=len(notes), notes=". ".join(spoken),
-                               s="" if len(notes) == 1 else "s"))
+        spoken = [f"{text.rstrip('.')} ({format_date(dt.datetime.fromtimestamp(at).date(), today)})"
+                  for text, at in notes]
+        key = "note.show_one" if len(notes) == 1 else "note.show"
+        return Outcome(ctx.say(key, count=len(notes), notes="; ".join(spoken)))

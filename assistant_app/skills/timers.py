@@ -1,6 +1,7 @@
 """Countdown timers, several at once, told apart by label."""
 from __future__ import annotations
 
+import re
 import time
 
 from rapidfuzz import fuzz
@@ -20,7 +21,11 @@ def confirm_first(frame: Frame, chosen: list[ScheduledEvent], question: str) -> 
 
 
 def timer_name(event: ScheduledEvent) -> str:
-    return f"{event.label} timer" if event.label else f"{format_duration(event.seconds or 0)} timer"
+    """"pasta timer", or "12-minute timer" for one without a label."""
+    if event.label:
+        return f"{event.label} timer"
+    length = re.sub(r"\b(\d+) (second|minute|hour|day)s?\b", r"\1-\2", format_duration(event.seconds or 0))
+    return f"{length} timer"
 
 
 def match_label(events: list[ScheduledEvent], label: str | None) -> list[ScheduledEvent]:
