@@ -110,8 +110,9 @@ class Policy:
     def _fill(self, frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
         """The pending frame with the awaited slot taken from this answer, if it holds one."""
         names = COMPATIBLE_SLOTS.get(awaiting, (awaiting,))
+        # a typed slot counts only when it was normalised (its value is no longer its words)
         found = [n for n in names if n in interpretation.slots and
-                 (n not in TYPED_SLOTS or not isinstance(interpretation.slots[n].value, str))]
+                 (n not in TYPED_SLOTS or interpretation.slots[n].value != interpretation.slots[n].text)]
         if found:
             for name in found:
                 slot = interpretation.slots[name]

@@ -48,6 +48,9 @@ class AlarmSkill(Skill):
 
     def alarm_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
         moment = as_datetime(frame.slots.get("time"))
+        seconds = frame.slots.get("duration")
+        if moment is None and isinstance(seconds, (int, float)) and seconds > 0:  # "in 20 minutes"
+            moment = (ctx.now() + dt.timedelta(seconds=seconds)).replace(microsecond=0)
         if moment is None:
             key = "alarm.ask_time" if "time" not in frame.texts else "alarm.bad_time"
             return Outcome(ctx.say(key), ask="time", frame=frame)

@@ -125,3 +125,20 @@ def test_bad_input_always_gets_a_reply(assistant):
         response = say(assistant, text)
         assert response.reply.strip()
     assert assistant.store.active_events() == []
+
+
+def test_alarm_time_asked_for_then_given(assistant):
+    assert say(assistant, "set an alarm").awaiting == "time"
+    done = say(assistant, "7:15 tomorrow morning")
+    (alarm,) = assistant.store.active_events("alarm")
+    import datetime as dt
+    moment = dt.datetime.fromtimestamp(alarm.due_at)
+    assert (moment.hour, moment.minute) == (7, 15)
+    assert moment.date() == dt.date.today() + dt.timedelta(days=1)
+    assert "7:15 AM tomorrow" in done.reply
+
+
+def test_follow_up_with_and_adds_to_the_same_list(assistant):
+    say(assistant, "put batteries on the hardware store list")
+    say(assistant, "and also some duct tape")
+    assert assistant.store.list_items("hardware store") == ["batteries", "duct tape"]
