@@ -125,7 +125,7 @@ class Assistant:
     def _context(self, utterance: str) -> SkillContext:
         return SkillContext(self.store, self.responses, self.state, self.settings, utterance,
                             on_schedule_change=self.scheduler.changed,
-                            extras={"stop_ringing": self.stop_ringing})
+                            stop_ringing=self.stop_ringing)
 
     def _fallback(self, interpretation: Interpretation, ctx: SkillContext) -> Outcome:
         """Out of scope: answer from the knowledge base, else say honestly what I can do."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 from .storage import ScheduledEvent, Store
@@ -13,15 +12,6 @@ log = logging.getLogger(__name__)
 
 # An event found overdue by more than this at start-up was missed while the assistant was closed.
 MISSED_AFTER_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class Alert:
-    """A timer, alarm or reminder going off (or found missed at start-up)."""
-
-    event: ScheduledEvent
-    missed: bool
-    message: str
 
 
 class Scheduler:

@@ -51,7 +51,7 @@ class Policy:
             return Response(reply, state.awaiting, (), interpretation)
         outcome = None
         if intent == "dialog.stop":
-            stopped = ctx.extras.get("stop_ringing", lambda: [])()
+            stopped = ctx.stop_ringing()
             outcome = Outcome(ctx.say("stop.ringing" if stopped else "stop.quiet"),
                               tuple({"type": "alert.stopped", "id": i} for i in stopped) + ({"type": "speech.stop"},))
         elif state.pending is not None:
@@ -164,7 +164,7 @@ class Policy:
 
     def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:
         """"Cancel it" with nothing pending: stop what rings, else cancel what was just set."""
-        stopped = ctx.extras.get("stop_ringing", lambda: [])()
+        stopped = ctx.stop_ringing()
         if stopped:
             return Outcome(ctx.say("stop.ringing"), tuple({"type": "alert.stopped", "id": i} for i in stopped))
         recent = [e for e in ctx.store.active_events() if e.id == state.last_event_id]

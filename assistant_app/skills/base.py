@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..dialogue.responses import Responses
@@ -33,7 +33,8 @@ class SkillContext:
     utterance: str = ""
     clock: Callable[[], dt.datetime] = dt.datetime.now
     on_schedule_change: Callable[[], None] = lambda: None
-    extras: dict[str, Any] = field(default_factory=dict)
+    stop_ringing: Callable[[], list[int]] = list
+    """Silences ringing alerts; returns their ids."""
 
     def say(self, key: str, **values: Any) -> str:
         return self.responses.say(key, **values)

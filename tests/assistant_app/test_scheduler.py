@@ -13,7 +13,10 @@ def test_short_timer_fires_while_running(assistant):
     assert fired.wait(timeout=6), "the timer never went off"
     assert alerts[0].kind == "timer" and not alerts[0].missed
     assert assistant.store.active_events() == []
-    assert "stopped" in assistant.handle_text("stop").reply.lower() or assistant.ringing() == []
+    assert [a.id for a in assistant.ringing()] == [alerts[0].id]
+    stopped = assistant.handle_text("stop")
+    assert {"type": "alert.stopped", "id": alerts[0].id} in stopped.actions
+    assert assistant.ringing() == []
 
 
 def test_several_timers_fire_in_order(assistant):
