@@ -25,6 +25,10 @@ ACTIONS = {"timer.set", "timer.cancel", "alarm.set", "alarm.cancel", "reminder.s
 # An answer to "when?" may name a time, a date or a delay.
 COMPATIBLE_SLOTS = {"time": ("time", "date", "duration"), "duration": ("duration",), "level": ("level",)}
 TYPED_SLOTS = {"time", "date", "duration", "level"}
+# Intents whose words could well be the free text just asked for ("buy milk", "play jazz").
+CONTENT_INTENTS = {"out_of_scope", "list.add", "list.remove", "note.create", "reminder.set",
+                   "web.search", "media.play", "app.open"}
+NEW_COMMAND_CONFIDENCE = 0.95
 _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|please|just|it's|it is|"
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
 
@@ -96,6 +100,9 @@ class Policy:
         if intent in ("dialog.cancel", "dialog.deny"):
             state.clear_pending()
             return Outcome(ctx.say("cancelled"))
+        if self._changes_subject(frame, awaiting or "", interpretation):
+            state.clear_pending()
+            return None
         filled = self._fill(frame, awaiting or "", interpretation)
         if filled is not None:
             state.clear_pending()
@@ -106,6 +113,14 @@ class Policy:
             return None
         return Outcome(ctx.say(f"retry.{awaiting}") if f"retry.{awaiting}" in ctx.responses.templates
                        else ctx.say("retry"), ask=awaiting, frame=frame)
+
+    @staticmethod
+    def _changes_subject(frame: Frame, awaiting: str, interpretation: Interpretation) -> bool:
+        """A free-text answer is taken as it is, unless it is plainly a new command
+        ("What should I remind you about?" - "what time is it")."""
+        return (awaiting not in TYPED_SLOTS and interpretation.intent != frame.intent
+                and interpretation.intent not in CONTENT_INTENTS
+                and interpretation.confidence >= NEW_COMMAND_CONFIDENCE)
 
     def _fill(self, frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
         """The pending frame with the awaited slot taken from this answer, if it holds one."""

@@ -142,3 +142,12 @@ def test_follow_up_with_and_adds_to_the_same_list(assistant):
     say(assistant, "put batteries on the hardware store list")
     say(assistant, "and also some duct tape")
     assert assistant.store.list_items("hardware store") == ["batteries", "duct tape"]
+
+
+def test_a_plain_new_command_is_not_taken_as_the_answer(assistant):
+    assert say(assistant, "set a reminder").awaiting == "task"
+    reply = say(assistant, "what time is it")
+    assert reply.interpretation.intent == "time.now" and reply.awaiting is None
+    assert assistant.store.active_events() == []
+    assert say(assistant, "set a reminder").awaiting == "task"
+    assert say(assistant, "buy a birthday card").awaiting == "time"
