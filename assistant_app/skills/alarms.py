@@ -7,7 +7,7 @@ from ..dialogue.state import Frame
 from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
-from .timers import CHOSEN, confirm_first
+from .choosing import choose_events, confirm_first
 
 
 def as_datetime(value: object) -> dt.datetime | None:
@@ -71,17 +71,12 @@ class AlarmSkill(Skill):
         alarms = ctx.store.active_events("alarm")
         if not alarms:
             return Outcome(ctx.say("alarm.none"))
-        if CHOSEN in frame.slots:
-            chosen = [a for a in alarms if a.id in frame.slots[CHOSEN]]
-        elif "time" in frame.slots or "date" in frame.slots:
-            chosen = filter_by_when(alarms, frame)
-        elif ctx.mentions_all() or len(alarms) == 1:
-            chosen = alarms
-        else:
-            chosen = [a for a in alarms if a.id == ctx.state.last_event_id]
-            if not chosen:
-                names = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms], "or")
-                return Outcome(ctx.say("alarm.which", names=names), ask="time", frame=frame)
+        named = (lambda events: filter_by_when(events, frame)) \
+            if "time" in frame.slots or "date" in frame.slots else None
+        chosen, how = choose_events(frame, ctx, alarms, named)
+        if how == "ambiguous":
+            names = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms], "or")
+            return Outcome(ctx.say("alarm.which", names=names), ask="time", frame=frame)
         if not chosen:
             return Outcome(ctx.say("alarm.not_found"))
         if len(chosen) > 1 and not frame.confirmed:

@@ -11,7 +11,7 @@ from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
 from .alarms import as_date, as_datetime, moment_of
 from .base import Outcome, Skill, SkillContext
-from .timers import CHOSEN, confirm_first
+from .choosing import choose_events, confirm_first
 
 MORNING = dt.time(9, 0)  # a reminder "on Friday" with no time is for the morning
 
@@ -86,17 +86,11 @@ class ReminderSkill(Skill):
         if not reminders:
             return Outcome(ctx.say("reminder.none"))
         task = frame.slots.get("task")
-        if CHOSEN in frame.slots:
-            chosen = [r for r in reminders if r.id in frame.slots[CHOSEN]]
-        elif task:
-            chosen = match_task(reminders, str(task))
-        elif ctx.mentions_all() or len(reminders) == 1:
-            chosen = reminders
-        else:
-            chosen = [r for r in reminders if r.id == ctx.state.last_event_id]
-            if not chosen:
-                names = join_words([r.label for r in reminders[:5]], "or")
-                return Outcome(ctx.say("reminder.which", names=names), ask="task", frame=frame)
+        named = (lambda events: match_task(events, str(task))) if task else None
+        chosen, how = choose_events(frame, ctx, reminders, named)
+        if how == "ambiguous":
+            names = join_words([r.label for r in reminders[:5]], "or")
+            return Outcome(ctx.say("reminder.which", names=names), ask="task", frame=frame)
         if not chosen:
             return Outcome(ctx.say("reminder.not_found", task=clean_task(str(task))))
         if not frame.confirmed:  # deleting a reminder loses what the user asked to remember

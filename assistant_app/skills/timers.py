@@ -10,16 +10,9 @@ from ..dialogue.state import Frame
 from ..formatting import format_duration, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
+from .choosing import choose_events, confirm_first
 
 MAX_TIMER_SECONDS = 7 * 86400
-CHOSEN = "_chosen_ids"  # frame slot holding the events picked before a confirmation
-
-
-def confirm_first(frame: Frame, chosen: list[ScheduledEvent], question: str) -> Outcome:
-    """Ask yes/no, keeping exactly the events chosen now for when the user says yes."""
-    return Outcome(question, ask="confirm", frame=frame.with_slot(CHOSEN, [e.id for e in chosen], ""))
-
-
 def timer_name(event: ScheduledEvent) -> str:
     """"pasta timer", or "12-minute timer" for one without a label."""
     if event.label:
@@ -37,20 +30,6 @@ def match_label(events: list[ScheduledEvent], label: str | None) -> list[Schedul
               for e in events]
     best = max((s for s, _ in scored), default=0)
     return [e for s, e in scored if s >= 80 and s == best]
-
-
-def choose_events(frame: Frame, ctx: SkillContext, events: list[ScheduledEvent], key: str
-                  ) -> tuple[list[ScheduledEvent], str]:
-    """Pick the events a cancel request means: by label, "all", "it" from context, or the only one."""
-    if CHOSEN in frame.slots:  # decided before a yes/no question
-        return [e for e in events if e.id in frame.slots[CHOSEN]], "chosen"
-    label = frame.slots.get(key)
-    if label:
-        return match_label(events, str(label)), "label"
-    if ctx.mentions_all() or len(events) == 1:
-        return events, "all"
-    recent = [e for e in events if e.id == ctx.state.last_event_id]
-    return (recent, "context") if recent else ([], "ambiguous")
 
 
 class TimerSkill(Skill):
@@ -79,7 +58,9 @@ class TimerSkill(Skill):
         timers = ctx.store.active_events("timer")
         if not timers:
             return Outcome(ctx.say("timer.none"))
-        chosen, how = choose_events(frame, ctx, timers, "label")
+        label = frame.slots.get("label")
+        named = (lambda events: match_label(events, str(label))) if label else None
+        chosen, how = choose_events(frame, ctx, timers, named)
         if how == "ambiguous":
             names = join_words([timer_name(t) for t in timers], "or")
             return Outcome(ctx.say("timer.which", names=names), ask="label", frame=frame)
