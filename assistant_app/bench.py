@@ -56,9 +56,56 @@ def bench_nlu(runs: int) -> dict:
             "threads": torch.get_num_threads(), "cpus": os.cpu_count()}
 
 
+REPLIES = [
+    "Timer set for 10 minutes.", "Added milk to your shopping list.", "It's 7:30 PM.",
+    "Alarm set for 6:30 AM tomorrow.", "5 kilometers is 3.11 miles.", "Battery is at 85 percent.",
+    "Okay, I'll remind you to water the plants at 5 PM.", "Your pizza timer is done!",
+    "Today is Sunday, November 29, 2026.", "Hello! What can I do for you?",
+    "Sorry, I didn't get that. Could you say it again, or say cancel?",
+    ("I can set timers, alarms and reminders, keep lists and notes, calculate, convert units, "
+     "open apps, search the web, control music and volume, or check your battery."),
+]
+TTS_TARGETS = {"first_audio_p50_ms": 150, "rtf": 0.1}
+"""On 2 CPU cores with the default (Piper) voice."""
+
+
+def bench_tts(runs: int) -> dict:
+    """Time to first audio of a one-sentence reply (uncached, and from the reply cache), and the
+    real-time factor (synthesis seconds per audio second) over typical replies."""
+    from tts import Synthesizer
+
+    started = time.perf_counter()
+    synthesizer = Synthesizer(cache_size=0)  # measure synthesis, not the cache
+    voice = synthesizer.preload()
+    load_s = time.perf_counter() - started
+    first_audio = []
+    for i in range(runs):
+        started = time.perf_counter()
+        next(synthesizer.stream(REPLIES[i % 3]))
+        first_audio.append(time.perf_counter() - started)
+    cached = Synthesizer()
+    cached.speak(REPLIES[0])
+    cached_times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        next(cached.stream(REPLIES[0]))
+        cached_times.append(time.perf_counter() - started)
+    synthesis_s = audio_s = 0.0
+    for reply in REPLIES:
+        started = time.perf_counter()
+        speech = synthesizer.speak(reply)
+        synthesis_s += time.perf_counter() - started
+        audio_s += speech.seconds
+    return {"voice": voice, "load_s": round(load_s, 2), "first_audio": percentiles(first_audio),
+            "first_audio_cached": percentiles(cached_times),
+            "rtf": round(synthesis_s / audio_s, 4), "audio_s": round(audio_s, 1),
+            "targets": TTS_TARGETS, "cpus": os.cpu_count()}
+
+
 def run_bench(what: str, runs: int) -> int:
-    if what != "nlu":
+    benches = {"nlu": bench_nlu, "tts": bench_tts}
+    if what not in benches:
         print(json.dumps({"error": f"bench {what} is not available yet: the {what} stage is not built"}))
         return 2
-    print(json.dumps({"nlu": bench_nlu(runs)}, indent=2))
+    print(json.dumps({what: benches[what](runs)}, indent=2))
     return 0
