@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import threading
 
@@ -55,7 +56,40 @@ def _open_assistant():
     return Assistant()
 
 
+def _ask_running_app(args: argparse.Namespace) -> bool:
+    """Let a running desktop app answer (same conversation, no model loading); False if none."""
+    try:
+        from .ui.single_instance import ask_running_app
+    except ImportError:
+        return False
+    turn = ask_running_app(args.text)
+    if turn is None:
+        return False
+    print(json.dumps(turn, ensure_ascii=False) if args.json else turn.get("reply", ""), flush=True)
+    return True
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """The desktop app; `--wake` wakes a running one. Falls back to the terminal chat when
+    there is no display or no Qt."""
+    try:
+        from .ui.single_instance import wake_running_app
+        if args.wake and wake_running_app():
+            return 0
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                or os.environ.get("QT_QPA_PLATFORM")):
+            raise ImportError("no display")
+        from .ui.app import run_app as run_desktop_app
+    except ImportError as error:
+        print(f"The desktop window can't start ({error}); starting a typed chat instead "
+              "(Ctrl+D to quit).", file=sys.stderr)
+        return run_chat(argparse.Namespace(jsonl=False))
+    return run_desktop_app(args)
+
+
 def run_ask(args: argparse.Namespace) -> int:
+    if _ask_running_app(args):
+        return 0
     with _open_assistant() as assistant:
         printer = Printer(args.json)
         for notice in assistant.notices:
@@ -125,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from .bench import run_bench
             return run_bench(args.what, args.runs)
-        print("The desktop window is not built yet; starting a typed chat instead "
-              "(Ctrl+D to quit).", file=sys.stderr)
-        return run_chat(argparse.Namespace(jsonl=False))
+        return run_app(args)
     except StorageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
