@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from .. import paths
 from ..settings import Settings
 from .backend import Backend
+from .hotkey import Hotkey
 from .instance_server import InstanceServer
 from .single_instance import wake_running_app
 from .tray import Tray
@@ -29,8 +30,10 @@ class App:
     backend: Backend
     server: InstanceServer | None
     tray: Tray | None
+    hotkey: Hotkey
 
     def close(self) -> None:
+        self.hotkey.stop()
         self.window.quitting = True
         self.window.close()
         if self.server is not None:
@@ -52,7 +55,10 @@ def build_app(backend: Backend | None = None, settings: Settings | None = None,
         server.wake_requested.connect(window.wake)
         server.ask_requested.connect(lambda request_id, text: window.send_text(text, request_id))
         window.turn_shown.connect(server.reply)
-    return App(window, backend, server, tray)
+    hotkey = Hotkey(settings.hotkey)  # started by run_app: tests must not listen to keys
+    hotkey.pressed.connect(window.wake)
+    window.settings_applied.connect(lambda new: hotkey.set_combination(new.hotkey))
+    return App(window, backend, server, tray, hotkey)
 
 
 def _quit_on_signals(app: QApplication) -> None:
@@ -82,6 +88,7 @@ def run_app(args: argparse.Namespace) -> int:
     parts = build_app(server=server)
     app.setQuitOnLastWindowClosed(parts.tray is None)
     parts.backend.start()
+    parts.hotkey.start()
     _quit_on_signals(app)
     if getattr(args, "wake", False):
         parts.window.wake()
