@@ -68,12 +68,15 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
-def input_devices() -> list[InputDevice]:
-    """Input devices as PortAudio sees them now; [] when there are none or no PortAudio."""
+def input_devices(rescan: bool = True) -> list[InputDevice]:
+    """Input devices as PortAudio sees them now; [] when there are none or no PortAudio.
+
+    `rescan` re-initialises PortAudio when it lists no device at all; only one thread (the
+    device watcher's) may do that, so other callers pass False."""
     try:
         sd = _sounddevice()
         devices = sd.query_devices()
-        if not devices:
+        if not devices and rescan:
             # PortAudio enumerates once, at start-up: a device (or sound server) that appeared
             # since stays invisible until it is re-initialised. With no device at all, no
             # stream can be open, so restarting PortAudio breaks nothing (as tts.Player does).
@@ -148,7 +151,8 @@ class Microphone:
         try:
             return self._queue.get(timeout=timeout)
         except queue.Empty:
-            if self._failed:
+            stream = self._stream
+            if self._failed or (stream is not None and not stream.active):
                 raise MicrophoneError("The microphone stopped working (was it unplugged?).")
             return None
 

@@ -61,7 +61,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.settings, self.path = settings, path
-        self.input_device = _device_box([d.name for d in input_devices()],
+        self.input_device = _device_box([d.name for d in input_devices(rescan=False)],
                                         getattr(settings, "input_device", ""))
         self.output_device = _device_box([d.name for d in output_devices()],
                                          getattr(settings, "output_device", ""))

@@ -59,8 +59,7 @@ class MainWindow(QMainWindow):
         self.has_microphone = True
         self.quitting = False
         self.engine_state, self.speaking, self.state = IDLE, False, IDLE
-        self.devices = (getattr(self.settings, "input_device", ""),
-                        getattr(self.settings, "output_device", ""))
+        self.devices = ("", "")  # (input, output) names; "" is the system default
         self.setWindowTitle("Assistant")
         self.resize(520, 720)
         self.ui = build_layout(self)
@@ -100,6 +99,8 @@ class MainWindow(QMainWindow):
         self.ui.stop.clicked.connect(self.stop_ringing)
         self.ui.settings.clicked.connect(self.open_settings)
         self.voice_changed.emit(self.settings.voice, self.settings.speaking_rate)
+        self._apply_devices((getattr(self.settings, "input_device", ""),  # once Settings has them
+                             getattr(self.settings, "output_device", "")))
 
     # --- actions -------------------------------------------------------------------------
     def send_text(self, text: str, request_id: int = 0) -> None:

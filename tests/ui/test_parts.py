@@ -86,3 +86,12 @@ def test_the_tray_menu_drives_the_window(make_app, qtbot):
     assert not window.isVisible()
     tray.toggle_window()
     assert window.isVisible()
+
+
+def test_a_microphone_that_vanishes_mid_stream_is_reported():
+    from types import SimpleNamespace
+
+    microphone = Microphone()
+    microphone._stream = SimpleNamespace(active=False)  # what PortAudio shows once it is unplugged
+    with pytest.raises(MicrophoneError, match="stopped working"):
+        microphone.read(0.01)
