@@ -102,8 +102,78 @@ def bench_tts(runs: int) -> dict:
             "targets": TTS_TARGETS, "cpus": os.cpu_count()}
 
 
+ASR_TARGETS = {"rtf": 0.05, "partial_latency_p50_ms": 300, "wer": 0.10, "intent_accuracy_from_speech": 0.90}
+
+
+def _held_out_speech(sentences: list[str], folder: Path) -> list[Path]:
+    """The sentences spoken by voices the recognizer never trained on, one voice each in turn."""
+    import random
+
+    from asr.voices import held_out_voices, synthesize
+
+    voices = held_out_voices()
+    paths = [folder / f"{i}.wav" for i in range(len(sentences))]
+    for v, voice in enumerate(voices):
+        chosen = list(range(v, len(sentences), len(voices)))
+        synthesize(voice, [sentences[i] for i in chosen], [paths[i] for i in chosen], random.Random(v))
+    return paths
+
+
+def bench_asr(runs: int) -> dict:
+    """Speed (real-time factor, partial-result latency) and accuracy on the NLU's held-out test
+    commands spoken by held-out voices: WER, and intent accuracy of the NLU on what was heard."""
+    import numpy as np
+
+    from asr import Recognizer, load_audio
+    from asr.evaluate import error_rates
+    from nlu import Parser
+    from nlu.data import parse_markup_line
+
+    recognizer, parser = Recognizer.from_pretrained(), Parser.from_pretrained()
+    rows = [parse_markup_line(line) for file in sorted((_resources() / "data/nlu/test").glob("*.tsv"))
+            for line in file.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    rows = rows[:: max(1, len(rows) // runs)][:runs]
+    with tempfile.TemporaryDirectory() as folder:
+        clips = [load_audio(p) for p in _held_out_speech([text for _, text, _ in rows], Path(folder))]
+    recognizer.transcribe(clips[0])  # warm-up
+    heard, processing, audio_s = [], 0.0, 0.0
+    for clip in clips:
+        transcript = recognizer.transcribe(clip)
+        heard.append(transcript.text)
+        processing += transcript.processing_seconds
+        audio_s += len(clip) / 16000
+    partial_compute = []
+    for clip in clips[:20]:
+        session = recognizer.stream()
+        for start in range(0, len(clip), 1600):
+            started = time.perf_counter()
+            if session.feed(clip[start:start + 1600]) is not None:
+                partial_compute.append(time.perf_counter() - started)
+        session.finish()
+    from asr.streaming import PARTIAL_EVERY
+
+    intents = [intent for intent, _, _ in rows]
+    from_text = np.mean([parser.parse(text).intent == i for (i, text, _), i in zip(rows, intents)])
+    from_speech = np.mean([parser.parse(text).intent == i for text, i in zip(heard, intents)])
+    compute = percentiles(partial_compute)
+    return {"utterances": len(clips), "audio_s": round(audio_s, 1), "rtf": round(processing / audio_s, 4),
+            "partial_compute": compute,
+            "partial_latency_p50_ms": round(500 * PARTIAL_EVERY + compute["p50_ms"], 1),
+            "partial_latency_max_ms": round(1000 * PARTIAL_EVERY + compute["p95_ms"], 1),
+            **{k: round(v, 4) for k, v in error_rates([t for _, t, _ in rows], heard).items() if k != "n"},
+            "intent_accuracy_from_text": round(float(from_text), 4),
+            "intent_accuracy_from_speech": round(float(from_speech), 4),
+            "targets": ASR_TARGETS, "cpus": os.cpu_count()}
+
+
+def _resources() -> Path:
+    from .paths import resources_dir
+
+    return resources_dir()
+
+
 def run_bench(what: str, runs: int) -> int:
-    benches = {"nlu": bench_nlu, "tts": bench_tts}
+    benches = {"nlu": bench_nlu, "tts": bench_tts, "asr": bench_asr}
     if what not in benches:
         print(json.dumps({"error": f"bench {what} is not available yet: the {what} stage is not built"}))
         return 2

@@ -27,6 +27,12 @@ class Settings:
     hotkey: str = "<ctrl>+<alt>+space"
     start_minimized: bool = False
     sounds: bool = True
+    close_to_tray: bool = True
+    """Closing the window keeps the assistant running in the system tray."""
+    input_device: str = ""
+    """Microphone by name; empty means the system default."""
+    output_device: str = ""
+    """Speaker by name; empty means the system default."""
 
     @classmethod
     def load(cls, path: Path) -> tuple["Settings", str | None]:

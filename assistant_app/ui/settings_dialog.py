@@ -1,8 +1,7 @@
 """The settings dialog: devices (listed live), voice, speaking rate, hotkey, start-up, sounds.
 
 Save writes settings.json (Settings.save) and emits `saved`; the window applies what it can
-at once (voice, rate, sounds, devices). Device choices are kept only when Settings has the
-`input_device` / `output_device` fields; until then they last for this session.
+at once (voice, rate, sounds, devices).
 """
 from __future__ import annotations
 
@@ -62,9 +61,9 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.settings, self.path = settings, path
         self.input_device = _device_box([d.name for d in input_devices(rescan=False)],
-                                        getattr(settings, "input_device", ""))
+                                        settings.input_device)
         self.output_device = _device_box([d.name for d in output_devices()],
-                                         getattr(settings, "output_device", ""))
+                                         settings.output_device)
         self.voice = QComboBox()
         self.voice.addItem("Default voice", "")
         for name, description in _voices():
@@ -105,15 +104,14 @@ class SettingsDialog(QDialog):
         column.addWidget(buttons)
 
     def values(self) -> Settings:
-        """The settings as the dialog shows them (fields Settings lacks are left out)."""
+        """The settings as the dialog shows them."""
         changes: dict[str, Any] = {
             "voice": self.voice.currentData() or "", "speaking_rate": round(self.rate.value(), 2),
             "hotkey": self.hotkey.text().strip() or self.settings.hotkey,
             "start_minimized": self.start_minimized.isChecked(), "sounds": self.sounds.isChecked(),
             "input_device": self.input_device.currentData() or "",
             "output_device": self.output_device.currentData() or ""}
-        known = {f.name for f in dataclasses.fields(Settings)}
-        return dataclasses.replace(self.settings, **{k: v for k, v in changes.items() if k in known})
+        return dataclasses.replace(self.settings, **changes)
 
     def save(self) -> None:
         settings = self.values()

@@ -99,8 +99,8 @@ class MainWindow(QMainWindow):
         self.ui.stop.clicked.connect(self.stop_ringing)
         self.ui.settings.clicked.connect(self.open_settings)
         self.voice_changed.emit(self.settings.voice, self.settings.speaking_rate)
-        self._apply_devices((getattr(self.settings, "input_device", ""),  # once Settings has them
-                             getattr(self.settings, "output_device", "")))
+        self._apply_devices((self.settings.input_device,
+                             self.settings.output_device))
 
     # --- actions -------------------------------------------------------------------------
     def send_text(self, text: str, request_id: int = 0) -> None:
@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
         self.mic_button.setEnabled(self.has_microphone and not self.muted)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.tray is not None and not self.quitting and getattr(self.settings, "close_to_tray", True):
+        if self.tray is not None and not self.quitting and self.settings.close_to_tray:
             event.ignore()
             self.hide()  # keeps running in the tray: alerts still ring
             return

@@ -1,0 +1,121 @@
+"""python -m asr prepare|train|transcribe|evaluate"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from .prepare import prepare
+
+    prepare(Path(args.out), command_copies=args.command_copies, workers=args.workers, seed=args.seed)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .train import TrainOptions, train
+
+    options = TrainOptions(data=args.data, out=args.out, epochs=args.epochs, max_minutes=args.max_minutes,
+                           batch_seconds=args.batch_seconds, seed=args.seed)
+    print(train(options))
+    return 0
+
+
+def _recognizer(args: argparse.Namespace):
+    from .recognizer import Recognizer
+
+    return Recognizer.from_pretrained(args.model, beam=not args.greedy)
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    from .audio import AudioError
+
+    recognizer = _recognizer(args)
+    failed = 0
+    for file in args.files:
+        try:
+            transcript = recognizer.transcribe(file)
+        except AudioError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        rtf = transcript.processing_seconds / max(transcript.audio_seconds, 1e-9)
+        if args.json:
+            print(json.dumps({"file": file, "text": transcript.text, "seconds": round(transcript.audio_seconds, 3),
+                              "rtf": round(rtf, 4), "confidence": round(transcript.confidence, 3)}))
+        else:
+            print(f"{file}\t{transcript.text}")
+    return 1 if failed else 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate_manifest
+
+    report = evaluate_manifest(_recognizer(args), Path(args.manifest), args.predictions)
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def _tune(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .evaluate import tune_decoder
+    from .recognizer import DECODER_CONFIG
+
+    recognizer = _recognizer(args)
+    options, results = tune_decoder(recognizer, Path(args.manifest))
+    for row in sorted(results, key=lambda r: r["wer"])[:5]:
+        print(json.dumps(row))
+    if args.model:
+        settings = {k: v for k, v in asdict(options).items() if k in ("lm_weight", "word_score")}
+        (Path(args.model) / DECODER_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {Path(args.model) / DECODER_CONFIG}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m asr", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    prep = commands.add_parser("prepare", help="synthesise the training speech")
+    prep.add_argument("--out", default="runs/asr-data")
+    prep.add_argument("--command-copies", type=int, default=2, help="voices per assistant command")
+    prep.add_argument("--workers", type=int, default=2)
+    prep.add_argument("--seed", type=int, default=0)
+    prep.set_defaults(run=_prepare)
+    fit = commands.add_parser("train", help="train (or resume training) the acoustic model")
+    fit.add_argument("--data", default="runs/asr-data", help="folder made by `prepare`")
+    fit.add_argument("--out", default="runs/asr")
+    fit.add_argument("--epochs", type=int, default=30)
+    fit.add_argument("--max-minutes", type=float, default=0.0, help="stop with a checkpoint after this long")
+    fit.add_argument("--batch-seconds", type=float, default=90.0)
+    fit.add_argument("--seed", type=int, default=0)
+    fit.set_defaults(run=_train)
+    for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):
+        command = commands.add_parser(name, help=f"{name} speech with a trained model")
+        if name == "transcribe":
+            command.add_argument("files", nargs="+")
+            command.add_argument("--json", action="store_true", help="one JSON object a line")
+        else:
+            command.add_argument("--manifest", required=True, help="TSV: path<TAB>transcript")
+            command.add_argument("--predictions", help="write path<TAB>reference<TAB>hypothesis here")
+        command.add_argument("--model", help="model folder (default: the shipped model)")
+        command.add_argument("--greedy", action="store_true", help="no language model: greedy decoding")
+        command.set_defaults(run=run)
+    tune = commands.add_parser("tune", help="choose the LM weight and word score on a dev manifest")
+    tune.add_argument("--manifest", required=True)
+    tune.add_argument("--model", help="model folder; the chosen settings are written into it")
+    tune.set_defaults(run=_tune, greedy=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Acoustic models behind one small interface: 16 kHz audio in, CTC log-probabilities out.
+
+The project's own Conformer-CTC is the default; a folder holding a Hugging Face
+`Wav2Vec2ForCTC` checkpoint (config.json + weights + vocab.json) plugs into the same decoder."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+
+from .features import HOP, LogMel, level_gain
+from .model import ConformerCTC
+from .text import BLANK, WORD_SEPARATOR
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    tokens: tuple[str, ...]
+    blank: str
+    separator: str
+    upper_case: bool
+    """The model spells words in capitals (most English wav2vec2 checkpoints do)."""
+
+
+class AcousticModel(Protocol):
+    vocabulary: Vocabulary
+    frame_seconds: float
+
+    def log_probs(self, audio: np.ndarray) -> torch.Tensor:
+        """16 kHz mono float32 -> [frames, tokens] log-probabilities."""
+
+
+class ConformerAcousticModel:
+    def __init__(self, model: ConformerCTC) -> None:
+        self.model = model.eval()
+        self.mel = LogMel()
+        self.vocabulary = Vocabulary(tuple(model.config.vocab), BLANK, WORD_SEPARATOR, upper_case=False)
+        self.frame_seconds = 4 * HOP / 16000
+
+    def log_probs(self, audio: np.ndarray) -> torch.Tensor:
+        scaled = torch.from_numpy(np.ascontiguousarray(audio * level_gain(audio), dtype=np.float32))
+        with torch.inference_mode():
+            features = self.mel(scaled.unsqueeze(0))  # [1, frames, mels]
+            frames = torch.tensor([features.shape[1]])
+            log_probs, lengths = self.model(features, frames)
+        return log_probs[0, : int(lengths[0])]
+
+
+class Wav2Vec2AcousticModel:
+    def __init__(self, folder: Path) -> None:
+        from transformers import Wav2Vec2ForCTC
+
+        self.model = Wav2Vec2ForCTC.from_pretrained(folder).eval()
+        vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+        tokens = [token for token, _ in sorted(vocab.items(), key=lambda item: item[1])]
+        pad = self.model.config.pad_token_id
+        blank = tokens[pad] if pad is not None and pad < len(tokens) else tokens[0]
+        letters = [t for t in tokens if len(t) == 1 and t.isalpha()]
+        upper = bool(letters) and all(t.isupper() for t in letters)
+        self.vocabulary = Vocabulary(tuple(tokens), blank, "|", upper)
+        self.frame_seconds = float(np.prod(self.model.config.conv_stride)) / 16000
+
+    def log_probs(self, audio: np.ndarray) -> torch.Tensor:
+        # wav2vec2 expects zero-mean, unit-variance input
+        normalized = (audio - audio.mean()) / (audio.std() + 1e-7)
+        with torch.inference_mode():
+            logits = self.model(torch.from_numpy(normalized.astype(np.float32)).unsqueeze(0)).logits
+        return logits[0].log_softmax(dim=-1)
+
+
+def load_acoustic_model(folder: Path) -> AcousticModel:
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if "Wav2Vec2ForCTC" in config.get("architectures", []):
+        return Wav2Vec2AcousticModel(folder)
+    return ConformerAcousticModel(ConformerCTC.from_pretrained(folder))

@@ -1,0 +1,119 @@
+"""From CTC log-probabilities to text: greedy best path, or a lexicon beam search with an n-gram LM."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import torch
+
+from .text import BLANK, WORD_SEPARATOR, spoken_form
+
+if TYPE_CHECKING:
+    from .acoustic import Vocabulary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    text: str
+    confidence: float
+    """Mean per-frame probability of the chosen units on non-blank frames, 0-1."""
+
+
+def greedy(log_probs: torch.Tensor, vocab: Sequence[str]) -> Hypothesis:
+    """[frames, vocab] -> best-path text: collapse repeats, drop blanks."""
+    best = log_probs.argmax(dim=-1)
+    chars: list[str] = []
+    scores: list[float] = []
+    previous = -1
+    for frame, index in enumerate(best.tolist()):
+        if index != previous and vocab[index] != BLANK:
+            chars.append(vocab[index])
+            scores.append(float(log_probs[frame, index]))
+        previous = index
+    text = " ".join("".join(chars).replace(WORD_SEPARATOR, " ").split())
+    confidence = math.exp(sum(scores) / len(scores)) if scores else 0.0
+    return Hypothesis(text, confidence)
+
+
+@dataclass(frozen=True)
+class BeamOptions:
+    beam_size: int = 32
+    lm_weight: float = 0.8
+    word_score: float = 0.5
+    unk_score: float = -math.inf
+    """Only words of the lexicon: a command recognizer should not invent spellings."""
+    beam_threshold: float = 25.0
+
+
+BIAS_CARRIERS = ("{}", "add {}", "remove {}", "the {}", "my {}", "some {}", "and {}", "open {}", "play {}",
+                 "about {}", "{} please", "{} list", "is {}")
+"""The user's words in many short contexts: Kneser-Ney counts distinct neighbours, not repeats,
+so variety (not copies) is what gives a word probability in new sentences."""
+
+
+class LexiconDecoder:
+    """Beam search over the words of a lexicon, scored by an n-gram LM (flashlight via torchaudio).
+
+    The lexicon and LM come from the assistant's sentences plus `bias_phrases`: the user's
+    own words (list items, application names), which the recognizer can then spell."""
+
+    def __init__(self, vocabulary: "Vocabulary", sentences: Sequence[str], bias_phrases: Sequence[str] = (),
+                 options: BeamOptions = BeamOptions()) -> None:
+        from torchaudio.models.decoder import ctc_decoder
+
+        from .lm import build_arpa
+
+        self.vocabulary = vocabulary
+        bias = [b for b in (spoken_form(p) for p in bias_phrases) if b]
+        corpus = list(sentences) + [carrier.format(b) for b in bias for carrier in BIAS_CARRIERS]
+        words = sorted({w for s in corpus for w in s.split()})
+        with tempfile.TemporaryDirectory(prefix="asr-lm-") as folder:
+            lexicon, tokens, arpa = (Path(folder) / name for name in ("lexicon.txt", "tokens.txt", "lm.arpa"))
+            lexicon.write_text("".join(self._lexicon_line(w) for w in words), encoding="utf-8")
+            tokens.write_text("\n".join(vocabulary.tokens) + "\n", encoding="utf-8")
+            arpa.write_text(build_arpa(corpus), encoding="utf-8")
+            with _quiet_stderr():  # KenLM prints a progress bar while it reads ARPA
+                self._decoder = ctc_decoder(
+                    lexicon=str(lexicon), tokens=str(tokens), lm=str(arpa), beam_size=options.beam_size,
+                    beam_threshold=options.beam_threshold, lm_weight=options.lm_weight,
+                    word_score=options.word_score, unk_score=options.unk_score,
+                    blank_token=vocabulary.blank, sil_token=vocabulary.separator)
+        self.words = frozenset(words)
+
+    def _lexicon_line(self, word: str) -> str:
+        spelled = word.upper() if self.vocabulary.upper_case else word
+        if not all(c in self.vocabulary.tokens for c in spelled):
+            return ""
+        return f"{word}\t{' '.join(spelled)} {self.vocabulary.separator}\n"
+
+    def decode(self, log_probs: torch.Tensor) -> Hypothesis:
+        """[frames, tokens] -> the best word sequence."""
+        if log_probs.shape[0] == 0:
+            return Hypothesis("", 0.0)
+        emissions = log_probs.float().contiguous().unsqueeze(0)
+        results = self._decoder(emissions, torch.tensor([log_probs.shape[0]], dtype=torch.int32))
+        if not results or not results[0]:
+            return Hypothesis("", 0.0)
+        best = results[0][0]
+        text = " ".join(w for w in best.words if w and not w.startswith("<"))
+        return Hypothesis(text, greedy(log_probs, self.vocabulary.tokens).confidence if text else 0.0)
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

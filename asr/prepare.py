@@ -1,0 +1,190 @@
+"""Training speech, made from nothing: `python -m asr prepare --out runs/asr-data`.
+
+Stages (each resumable: finished files are kept and skipped):
+1. sentences: the assistant's training commands (and slot-substituted variants), general
+   English, jokes and knowledge-base text, all in spoken form;
+2. synthetic speech: each sentence spoken by a random training voice (Piper, espeak-ng
+   variants and accents, flite, festival) at a random rate and pitch;
+3. held-out sets: the NLU's held-out test commands and some training sentences spoken by
+   voices that never train (`voices.HELD_OUT_VOICES`);
+4. real speech from ../shared/data/speech, split by speaker into train and held-out.
+Manifests are TSV `path<TAB>transcript<TAB>source`, paths relative to the manifest."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .text import spoken_form
+from .voices import VoiceSpec, held_out_voices, synthesize, training_voices
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESOURCES = ROOT / "resources"
+SHARED_SPEECH = ROOT.parent / "shared" / "data" / "speech"
+ENGINE_SHARE = {"piper": 0.3, "espeak": 0.4, "flite": 0.15, "festival": 0.15}
+"""Share of the assistant's commands each engine speaks: Piper is the most natural voice."""
+GENERAL_SHARE = {"espeak": 0.6, "flite": 0.2, "festival": 0.2}
+"""General English goes to the fast engines: Piper's time is spent on the commands."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    path: Path
+    text: str
+    source: str
+
+
+def _nlu_sentences(folder: Path, variants: int) -> list[str]:
+    from nlu.data import parse_markup_line, read_markup
+    from nlu.augment import augment
+
+    texts = []
+    for file in sorted(folder.glob("*.tsv")):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                texts.append(parse_markup_line(line)[1])
+    if variants:
+        texts += [example.text for example in augment(read_markup(folder), variants)]
+    return texts
+
+
+def _general_sentences() -> list[str]:
+    texts = []
+    for name in ("asr/general.txt", "jokes.txt"):
+        path = RESOURCES / "data" / name
+        if path.exists():
+            texts += [line for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")]
+    for file in sorted((RESOURCES / "data" / "knowledge").glob("*.md")):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            line = line.lstrip("#").strip()
+            texts += [part.strip() for part in line.replace("|", ".").split(".") if len(part.split()) >= 3]
+    return texts
+
+
+def training_sentences(command_copies: int = 2, variants: int = 2) -> tuple[dict[str, int], dict[str, int]]:
+    """Distinct spoken-form (commands, general English) sentences for training speech, each
+    with how many voices say it: commands by `command_copies` voices, general English by one."""
+    commands = _nlu_sentences(RESOURCES / "data" / "nlu" / "train", variants)
+    command_counts = {s: command_copies for s in map(spoken_form, commands) if s}
+    general = {s: 1 for s in map(spoken_form, _general_sentences()) if s and s not in command_counts}
+    return command_counts, general
+
+
+def _file_name(voice: VoiceSpec, text: str) -> str:
+    digest = hashlib.sha1(f"{voice.key}|{text}".encode()).hexdigest()[:16]
+    return f"{voice.key.replace(':', '_').replace('+', '_')}/{digest}.wav"
+
+
+def _pick_voice(text: str, copy: int, seed: int, voices: list[VoiceSpec], shares: dict[str, float]) -> VoiceSpec:
+    """The voice for one copy of a sentence, fixed by the sentence itself so that adding
+    sentences later never reshuffles (and re-synthesises) the ones already spoken."""
+    rng = random.Random(f"{seed}|{copy}|{text}")
+    engine = rng.choices(list(shares), weights=list(shares.values()))[0]
+    return rng.choice([v for v in voices if v.engine == engine])
+
+
+def _assign(texts: dict[str, int], voices: list[VoiceSpec], out: Path, seed: int,
+            shares: dict[str, float], jobs: dict[VoiceSpec, list[tuple[str, Path]]]) -> None:
+    """Add to `jobs` a voice for each copy of each sentence (`texts` maps sentence -> copies)."""
+    for text, copies in texts.items():
+        for copy in range(copies):
+            voice = _pick_voice(text, copy, seed, voices, shares)
+            path = out / "wav" / _file_name(voice, text)
+            if (text, path) not in jobs[voice]:  # two copies may draw the same voice
+                jobs[voice].append((text, path))
+
+
+def _run_job(voice_key: str, items: list[tuple[str, str]], seed: int) -> None:
+    logging.basicConfig(level=logging.WARNING)
+    paths = [Path(p) for _, p in items]
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    synthesize(VoiceSpec.parse(voice_key), [t for t, _ in items], paths, random.Random(seed))
+
+
+def _synthesize_all(jobs: dict[VoiceSpec, list[tuple[str, Path]]], workers: int, chunk: int = 150) -> None:
+    tasks = []
+    for voice, items in jobs.items():
+        for start in range(0, len(items), chunk):
+            part = [(t, str(p)) for t, p in items[start:start + chunk]]
+            tasks.append((voice.key, part, start))
+    tasks.sort(key=lambda task: task[0].startswith("piper"), reverse=True)  # slowest first
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for done, future in enumerate([pool.submit(_run_job, *task) for task in tasks], 1):
+            future.result()
+            if done % 20 == 0 or done == len(tasks):
+                log.info("synthesised %d/%d batches", done, len(tasks))
+
+
+def _write_manifest(path: Path, utterances: list[Utterance]) -> None:
+    lines = [f"{os.path.relpath(u.path, path.parent)}\t{u.text}\t{u.source}" for u in utterances if u.path.exists()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log.info("%s: %d utterances", path, len(lines))
+
+
+def _synthetic(jobs: dict[VoiceSpec, list[tuple[str, Path]]]) -> list[Utterance]:
+    return [Utterance(p, t, v.key) for v, items in jobs.items() for t, p in items]
+
+
+def _real_speech(held_out_every: int = 5) -> tuple[list[Utterance], list[Utterance]]:
+    """(train, held-out) real recordings, split by speaker."""
+    train: list[Utterance] = []
+    held: list[Utterance] = []
+    for corpus in ("speechocean762", "fsdd"):
+        manifest = SHARED_SPEECH / corpus / "manifest.tsv"
+        if not manifest.exists():
+            continue
+        rows = [line.split("\t")[:2] for line in manifest.read_text(encoding="utf-8").splitlines() if "\t" in line]
+        speakers = sorted({_speaker(corpus, path) for path, _ in rows})
+        held_speakers = set(speakers[::held_out_every]) if corpus == "speechocean762" else {"lucas"}
+        for index, (path, text) in enumerate(rows):
+            utterance = Utterance(manifest.parent / path, spoken_form(text), f"real:{corpus}")
+            if _speaker(corpus, path) in held_speakers:
+                held.append(utterance)
+            elif corpus != "fsdd" or index % 3 == 0:  # a third of the digits: enough, they are all alike
+                train.append(utterance)
+    return train, held
+
+
+def _speaker(corpus: str, path: str) -> str:
+    name = Path(path).stem
+    return name.split("_")[0] if corpus == "speechocean762" else name.split("_")[1]
+
+
+def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0) -> None:
+    """Make every manifest under `out` (train.tsv, dev.tsv, test.tsv, real-dev.tsv)."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    commands, general = training_sentences(command_copies)
+    sentences = commands | general
+    train_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
+    _assign(commands, training_voices(), out, seed, ENGINE_SHARE, train_jobs)
+    _assign(general, training_voices(), out, seed, GENERAL_SHARE, train_jobs)
+    test_texts = list(dict.fromkeys(map(spoken_form, _nlu_sentences(RESOURCES / "data" / "nlu" / "test", 0))))
+    held = held_out_voices()
+    test_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
+    for index, text in enumerate(test_texts):
+        voice = held[index % len(held)]
+        test_jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
+    dev_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
+    for index, text in enumerate(rng.sample(sorted(commands), 300)):
+        voice = held[index % len(held)]
+        dev_jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
+    log.info("%d training sentences, %d utterances", len(sentences), sum(map(len, train_jobs.values())))
+    _synthesize_all({voice: dev_jobs[voice] + test_jobs[voice] for voice in held}, workers)
+    _synthesize_all(train_jobs, workers)
+    real_train, real_held = _real_speech()
+    _write_manifest(out / "train.tsv", _synthetic(train_jobs) + real_train)
+    real_dev = [u for u in real_held if u.source != "real:fsdd"] + [u for u in real_held if u.source == "real:fsdd"][::10]
+    _write_manifest(out / "dev.tsv", _synthetic(dev_jobs) + real_dev)
+    _write_manifest(out / "test.tsv", _synthetic(test_jobs))
+    _write_manifest(out / "real-dev.tsv", real_held)
+    (out / "lm_corpus.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")

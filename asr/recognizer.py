@@ -1,0 +1,131 @@
+"""`Recognizer`: speech to `Transcript`, whole files or live in a streaming session."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .acoustic import AcousticModel, load_acoustic_model
+from .audio import SAMPLE_RATE, AudioError, read_blocks, resample, to_mono
+from .decoding import BeamOptions, Hypothesis, LexiconDecoder, greedy
+from .text import written_form
+from .vad import speech_segments
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "resources" / "models" / "asr"
+LM_CORPUS = "lm_corpus.txt"
+DECODER_CONFIG = "decoder.json"
+"""Beam-search settings tuned on the dev set (`python -m asr tune`), kept beside the model."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    """What was said, lower case, numbers as words ("set a timer for ten minutes"); empty for no speech."""
+    is_final: bool
+    """False for a partial result while the user is still speaking."""
+    confidence: float
+    """0-1; low for noise or mumbling."""
+    start: float = 0.0
+    """Seconds into the audio where the speech starts."""
+    end: float = 0.0
+    """Seconds into the audio where the speech ends."""
+    audio_seconds: float = 0.0
+    processing_seconds: float = 0.0
+
+
+class Recognizer:
+    """An acoustic model plus a decoder: greedy, or lexicon + n-gram LM beam search."""
+
+    def __init__(self, acoustic: AcousticModel, lm_sentences: Sequence[str] = (), beam: bool = True,
+                 options: BeamOptions = BeamOptions()) -> None:
+        self.acoustic = acoustic
+        self.options = options
+        self._sentences = list(lm_sentences)
+        self._lock = threading.Lock()
+        self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), options) \
+            if beam and self._sentences else None
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> "Recognizer":
+        """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model)."""
+        folder = Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
+        if not (folder / "config.json").exists():
+            raise FileNotFoundError(f"no speech model in {folder} (config.json missing)")
+        corpus = folder / LM_CORPUS
+        sentences = corpus.read_text(encoding="utf-8").splitlines() if corpus.exists() else []
+        tuned = folder / DECODER_CONFIG
+        options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
+        return cls(load_acoustic_model(folder), sentences, beam=beam, options=options)
+
+    def set_context(self, phrases: Sequence[str]) -> None:
+        """Bias recognition toward the user's own words (list items, app names, ...).
+
+        Builds the new decoder first and swaps it in, so recognition never waits on it."""
+        if not self._sentences:
+            return
+        decoder = LexiconDecoder(self.acoustic.vocabulary, self._sentences, phrases, self.options)
+        with self._lock:
+            self._decoder = decoder
+
+    @property
+    def sentences(self) -> list[str]:
+        """The sentences the language model is built from (before the user's own words)."""
+        return list(self._sentences)
+
+    @property
+    def vocabulary_words(self) -> frozenset[str]:
+        return self._decoder.words if self._decoder else frozenset()
+
+    def decode(self, audio: np.ndarray, final: bool = True) -> Hypothesis:
+        """16 kHz mono speech -> words (beam search when `final`, greedy for partials)."""
+        log_probs = self.acoustic.log_probs(audio)
+        with self._lock:
+            decoder = self._decoder
+        if final and decoder is not None:
+            hypothesis = decoder.decode(log_probs)
+        else:
+            hypothesis = greedy(log_probs, self.acoustic.vocabulary.tokens)
+            hypothesis = Hypothesis(hypothesis.text.lower(), hypothesis.confidence)
+        return Hypothesis(written_form(hypothesis.text), hypothesis.confidence)
+
+    def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE) -> Transcript:
+        """Audio samples (any rate, mono or [samples, channels]) or a file path -> final Transcript."""
+        started = time.perf_counter()
+        if isinstance(audio, (str, Path)):
+            blocks = read_blocks(audio)
+        else:
+            blocks = iter([self._prepare(np.asarray(audio), sample_rate)])
+        texts, confidences, start, end, offset = [], [], None, 0.0, 0
+        for block in blocks:
+            for first, last in speech_segments(block):
+                hypothesis = self.decode(block[first:last])
+                if hypothesis.text:
+                    texts.append(hypothesis.text)
+                    confidences.append(hypothesis.confidence)
+                    start = (offset + first) / SAMPLE_RATE if start is None else start
+                    end = (offset + last) / SAMPLE_RATE
+            offset += len(block)
+        return Transcript(" ".join(texts), True, float(np.mean(confidences)) if confidences else 1.0,
+                          start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started)
+
+    @staticmethod
+    def _prepare(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+        if audio.size and not np.all(np.isfinite(audio)):
+            raise AudioError("the audio contains invalid samples (NaN or infinity)")
+        if np.issubdtype(audio.dtype, np.integer):
+            audio = audio.astype(np.float32) / np.iinfo(audio.dtype).max
+        return resample(to_mono(audio.astype(np.float32)), sample_rate)
+
+    def stream(self, sample_rate: int = SAMPLE_RATE) -> "StreamingSession":
+        from .streaming import StreamingSession
+
+        return StreamingSession(self, sample_rate)

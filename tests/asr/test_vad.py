@@ -1,0 +1,51 @@
+"""Endpointing: listening stops when the user stops talking, or when nobody talks."""
+import numpy as np
+
+from asr.vad import Endpointer, EndpointerOptions, speech_segments
+
+from .conftest import speak
+
+
+def _feed(endpointer, audio, chunk=1600):
+    states = []
+    for start in range(0, len(audio), chunk):
+        states.append(endpointer.feed(audio[start:start + chunk]))
+        if states[-1].ended:
+            break
+    return states
+
+
+def test_listening_ends_after_the_user_stops_talking(tmp_path):
+    speech, rate = speak("set a timer for ten minutes", tmp_path / "s.wav")
+    assert rate in (16000, 22050)
+    from asr.audio import load_audio
+
+    speech = load_audio(tmp_path / "s.wav")
+    audio = np.concatenate([np.zeros(8000, np.float32), speech, np.zeros(48000, np.float32)])
+    states = _feed(Endpointer(EndpointerOptions(end_silence_seconds=0.6)), audio)
+    assert any(s.speaking for s in states)
+    assert states[-1].ended and states[-1].heard_speech
+    ended_at = len(states) * 0.1
+    last_sound = int(np.flatnonzero(np.abs(speech) > 0.02)[-1])
+    speech_end = (8000 + last_sound) / 16000
+    assert speech_end + 0.5 < ended_at < speech_end + 1.3
+
+
+def test_silence_and_noise_time_out_without_speech():
+    rng = np.random.default_rng(0)
+    for audio in (np.zeros(16000 * 4, np.float32), (0.05 * rng.standard_normal(16000 * 4)).astype(np.float32)):
+        states = _feed(Endpointer(EndpointerOptions(no_speech_timeout=3.0)), audio)
+        assert states[-1].ended and not states[-1].heard_speech
+        assert len(states) * 0.1 <= 3.2
+
+
+def test_speech_segments_find_the_words_and_skip_the_quiet(tmp_path):
+    from asr.audio import load_audio
+
+    speak("what time is it", tmp_path / "a.wav")
+    speech = load_audio(tmp_path / "a.wav")
+    gap = np.zeros(32000, np.float32)
+    segments = speech_segments(np.concatenate([gap, speech, gap, speech, gap]))
+    assert len(segments) == 2
+    assert abs(segments[0][0] - 32000) < 8000
+    assert speech_segments(np.zeros(16000, np.float32)) == []

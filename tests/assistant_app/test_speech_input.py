@@ -1,0 +1,53 @@
+"""Spoken turns through the engine, with the recognizer biased toward the user's own words."""
+import subprocess
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from asr import Recognizer
+
+from ..conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return Recognizer.from_pretrained(ROOT / "resources/models/asr")
+
+
+def _speak(text, path):
+    subprocess.run(["espeak-ng", "-v", "en-us+Mario", "-s", "150", "-w", str(path), text], check=True)
+    audio, rate = sf.read(path, dtype="float32")
+    return audio, rate
+
+
+def test_a_spoken_command_is_acted_on(assistant, recognizer, tmp_path):
+    from assistant_app.speech_input import SpeechInput
+
+    speech = SpeechInput(assistant, recognizer)
+    turn = speech.handle_audio(*_speak("set a timer for ten minutes", tmp_path / "t.wav"))
+    assert "timer" in turn.transcript.text
+    assert turn.response.interpretation.intent == "timer.set"
+    assert [a["type"] for a in turn.response.actions] == ["timer.started"]
+
+
+def test_silence_is_not_a_turn(assistant, recognizer):
+    from assistant_app.speech_input import SpeechInput
+
+    turn = SpeechInput(assistant, recognizer).handle_audio(np.zeros(32000, np.float32))
+    assert turn.response is None and turn.transcript.text == ""
+    assert assistant.store.history() == []
+
+
+def test_list_items_the_user_typed_become_words_it_can_hear(assistant, recognizer, tmp_path):
+    from assistant_app.speech_input import SpeechInput, user_phrases
+
+    speech = SpeechInput(assistant, recognizer)
+    assert "kombucha" not in recognizer.vocabulary_words
+    assistant.handle_text("add kombucha to my shopping list")
+    assert "kombucha" in user_phrases(assistant)
+    speech.refresh_context(wait=True)
+    assert "kombucha" in recognizer.vocabulary_words
+    turn = speech.handle_audio(*_speak("remove kombucha from my shopping list", tmp_path / "k.wav"))
+    assert "kombucha" in turn.transcript.text.split()
+    assert assistant.store.list_items("shopping") == []
