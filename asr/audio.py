@@ -1,8 +1,8 @@
 """Audio in: any file soundfile reads, any rate or channel count, to 16 kHz mono float32."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import soundfile as sf

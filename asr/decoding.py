@@ -6,9 +6,10 @@ import logging
 import math
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -65,7 +66,7 @@ class LexiconDecoder:
     The lexicon and LM come from the assistant's sentences plus `bias_phrases`: the user's
     own words (list items, application names), which the recognizer can then spell."""
 
-    def __init__(self, vocabulary: "Vocabulary", sentences: Sequence[str], bias_phrases: Sequence[str] = (),
+    def __init__(self, vocabulary: Vocabulary, sentences: Sequence[str], bias_phrases: Sequence[str] = (),
                  options: BeamOptions = BeamOptions()) -> None:
         from torchaudio.models.decoder import ctc_decoder
 

@@ -1,8 +1,9 @@
 """Manifests and word/character error rates."""
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .text import edit_distance, scoring_form
 
@@ -37,7 +38,7 @@ def error_rates(references: Sequence[str], hypotheses: Sequence[str]) -> dict:
     return {"n": len(references), "wer": word_errors / max(words, 1), "cer": char_errors / max(chars, 1)}
 
 
-def evaluate_manifest(recognizer: "Recognizer", manifest: Path, predictions: str | None = None) -> dict:
+def evaluate_manifest(recognizer: Recognizer, manifest: Path, predictions: str | None = None) -> dict:
     """WER/CER/RTF of `recognizer` on a manifest, overall and per source (voice or corpus)."""
     rows = list(read_manifest(manifest))
     hypotheses, audio_seconds, processing = [], 0.0, 0.0
@@ -60,8 +61,8 @@ def evaluate_manifest(recognizer: "Recognizer", manifest: Path, predictions: str
     return report
 
 
-def tune_decoder(recognizer: "Recognizer", manifest: Path, lm_weights: Sequence[float] = (0.3, 0.6, 1.0, 1.5, 2.0),
-                 word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0)) -> tuple["BeamOptions", list[dict]]:
+def tune_decoder(recognizer: Recognizer, manifest: Path, lm_weights: Sequence[float] = (0.3, 0.6, 1.0, 1.5, 2.0),
+                 word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0)) -> tuple[BeamOptions, list[dict]]:
     """Grid-search the LM weight and word score on a dev manifest (acoustic model run once)."""
     from .audio import load_audio
     from .decoding import BeamOptions, LexiconDecoder

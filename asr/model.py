@@ -83,7 +83,7 @@ class ConformerCTC(nn.Module):
         (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path) -> "ConformerCTC":
+    def from_pretrained(cls, folder: str | Path) -> ConformerCTC:
         folder = Path(folder)
         values = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
         values.pop("model_type", None)

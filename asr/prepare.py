@@ -42,8 +42,8 @@ class Utterance:
 
 
 def _nlu_sentences(folder: Path, variants: int) -> list[str]:
-    from nlu.data import parse_markup_line, read_markup
     from nlu.augment import augment
+    from nlu.data import parse_markup_line, read_markup
 
     texts = []
     for file in sorted(folder.glob("*.tsv")):

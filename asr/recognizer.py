@@ -6,9 +6,10 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from .audio import SAMPLE_RATE, AudioError, read_blocks, resample, to_mono
 from .decoding import BeamOptions, Hypothesis, LexiconDecoder, greedy
 from .text import written_form
 from .vad import speech_segments
+
+if TYPE_CHECKING:
+    from .streaming import StreamingSession
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +50,16 @@ class Recognizer:
     """An acoustic model plus a decoder: greedy, or lexicon + n-gram LM beam search."""
 
     def __init__(self, acoustic: AcousticModel, lm_sentences: Sequence[str] = (), beam: bool = True,
-                 options: BeamOptions = BeamOptions()) -> None:
+                 options: BeamOptions | None = None) -> None:
         self.acoustic = acoustic
-        self.options = options
+        self.options = options or BeamOptions()
         self._sentences = list(lm_sentences)
         self._lock = threading.Lock()
-        self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), options) \
+        self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), self.options) \
             if beam and self._sentences else None
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> "Recognizer":
+    def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> Recognizer:
         """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model)."""
         folder = Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
         if not (folder / "config.json").exists():
@@ -125,7 +129,7 @@ class Recognizer:
             audio = audio.astype(np.float32) / np.iinfo(audio.dtype).max
         return resample(to_mono(audio.astype(np.float32)), sample_rate)
 
-    def stream(self, sample_rate: int = SAMPLE_RATE) -> "StreamingSession":
+    def stream(self, sample_rate: int = SAMPLE_RATE) -> StreamingSession:
         from .streaming import StreamingSession
 
         return StreamingSession(self, sample_rate)

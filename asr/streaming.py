@@ -21,7 +21,7 @@ MAX_SEGMENT = 20.0
 
 
 class StreamingSession:
-    def __init__(self, recognizer: "Recognizer", sample_rate: int = SAMPLE_RATE) -> None:
+    def __init__(self, recognizer: Recognizer, sample_rate: int = SAMPLE_RATE) -> None:
         self.recognizer = recognizer
         self.sample_rate = sample_rate
         self._buffer: list[np.ndarray] = []
@@ -32,7 +32,7 @@ class StreamingSession:
         self._offset = 0
         self._last_partial = ""
 
-    def feed(self, chunk: np.ndarray) -> "Transcript | None":
+    def feed(self, chunk: np.ndarray) -> Transcript | None:
         """Add audio; returns a partial Transcript when there is new text to show, else None."""
         from .recognizer import Transcript
 
@@ -54,7 +54,7 @@ class StreamingSession:
         return Transcript(text, False, hypothesis.confidence, 0.0, self._seconds(),
                           self._seconds(), time.perf_counter() - started)
 
-    def finish(self) -> "Transcript":
+    def finish(self) -> Transcript:
         """The final transcript of everything fed (beam search with the language model)."""
         from .recognizer import Transcript
 

@@ -18,11 +18,11 @@ import soundfile as sf
 import torch
 
 from .augment import augment_waveform, spec_augment
+from .decoding import greedy
 from .evaluate import error_rates, read_manifest
 from .features import LogMel, level_gain
 from .model import ConformerCTC, ConformerCTCConfig
 from .text import TOKENS, WORD_SEPARATOR
-from .decoding import greedy
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _feature_stats(model: ConformerCTC, mel: LogMel, corpus: Corpus, rng: random
     model.feature_std.copy_(frames.std(dim=0).clamp(min=1e-3))
 
 
-def train(options: TrainOptions, config: ConformerCTCConfig = ConformerCTCConfig()) -> Path:
+def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Path:
     """Train (or resume) and return the folder of the best model."""
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,7 @@ def train(options: TrainOptions, config: ConformerCTCConfig = ConformerCTCConfig
     log.info("train: %d utterances (%.1f h), dev: %d", len(train_set.audio),
              sum(map(len, train_set.audio)) / 16000 / 3600, len(dev_set.audio))
     babble = [a.astype(np.float32) / 32768 for a in rng.sample(train_set.audio, min(200, len(train_set.audio)))]
-    model = ConformerCTC(config)
+    model = ConformerCTC(config or ConformerCTCConfig())
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.peak_lr, weight_decay=1e-3)
     state = {"step": 0, "epoch": 0, "batch": 0, "best_wer": float("inf")}
     checkpoint = out / "checkpoint.pt"

@@ -9,9 +9,9 @@ import logging
 import random
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import soundfile as sf
@@ -48,7 +48,7 @@ class VoiceSpec:
         return f"{self.engine}:{self.name}"
 
     @classmethod
-    def parse(cls, key: str) -> "VoiceSpec":
+    def parse(cls, key: str) -> VoiceSpec:
         engine, _, name = key.partition(":")
         return cls(engine, name)
 
@@ -74,10 +74,10 @@ def _write(path: Path, audio: np.ndarray, rate: int) -> None:
 
 
 class _Piper:
-    _loaded: "_Piper | None" = None
+    _loaded: _Piper | None = None
 
     @classmethod
-    def shared(cls) -> "_Piper":
+    def shared(cls) -> _Piper:
         if cls._loaded is None:
             cls._loaded = cls()
         return cls._loaded

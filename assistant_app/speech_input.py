@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def user_phrases(assistant: "Assistant") -> list[str]:
+def user_phrases(assistant: Assistant) -> list[str]:
     """The words this user says that the assistant's own sentences may not contain."""
     store = assistant.store
     phrases = list(store.list_names())
@@ -31,20 +31,20 @@ def user_phrases(assistant: "Assistant") -> list[str]:
     phrases += [app.name for app in installed_apps()]
     for path in assistant.knowledge.files():
         phrases += [question for entry in parse_markdown(path) for question in entry.questions]
-    return sorted(set(p for p in phrases if p.strip()))
+    return sorted({p for p in phrases if p.strip()})
 
 
 @dataclass(frozen=True)
 class SpokenTurn:
-    transcript: "Transcript"
-    response: "Response | None"
+    transcript: Transcript
+    response: Response | None
     """None when nothing was said (silence or noise)."""
 
 
 class SpeechInput:
     """Recognizer + Assistant: audio in, transcript and reply out."""
 
-    def __init__(self, assistant: "Assistant", recognizer: "Recognizer") -> None:
+    def __init__(self, assistant: Assistant, recognizer: Recognizer) -> None:
         self.assistant = assistant
         self.recognizer = recognizer
         self._phrases: list[str] | None = None
@@ -55,7 +55,7 @@ class SpeechInput:
         transcript = self.recognizer.transcribe(audio, sample_rate)
         return self.handle_transcript(transcript)
 
-    def handle_transcript(self, transcript: "Transcript") -> SpokenTurn:
+    def handle_transcript(self, transcript: Transcript) -> SpokenTurn:
         """A final transcript (from `transcribe` or a streaming session) as a turn."""
         if not transcript.text.strip():
             return SpokenTurn(transcript, None)
