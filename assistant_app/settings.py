@@ -24,6 +24,8 @@ class Settings:
     """Cosine similarity a knowledge-base question needs to be answered."""
     voice: str = ""
     speaking_rate: float = 1.0
+    volume: float = 1.0
+    """Loudness of spoken replies, 0-1."""
     hotkey: str = "<ctrl>+<alt>+space"
     start_minimized: bool = False
     sounds: bool = True

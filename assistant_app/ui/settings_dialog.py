@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QMessageBox,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +76,10 @@ class SettingsDialog(QDialog):
         self.rate.setDecimals(2)
         self.rate.setSuffix(" ×")
         self.rate.setValue(settings.speaking_rate)
+        self.volume = QSpinBox()
+        self.volume.setRange(0, 100)
+        self.volume.setSuffix(" %")
+        self.volume.setValue(round(100 * settings.volume))
         self.hotkey = QLineEdit(settings.hotkey)
         self.hotkey.setPlaceholderText("<ctrl>+<alt>+space")
         self.start_minimized = QCheckBox("Start minimised (in the tray)")
@@ -90,6 +95,7 @@ class SettingsDialog(QDialog):
         form.addRow("Speaker", self.output_device)
         form.addRow("Voice", self.voice)
         form.addRow("Speaking rate", self.rate)
+        form.addRow("Volume", self.volume)
         form.addRow("Wake shortcut", self.hotkey)
         form.addRow("", self.start_minimized)
         form.addRow("", self.sounds)
@@ -107,6 +113,7 @@ class SettingsDialog(QDialog):
         """The settings as the dialog shows them."""
         changes: dict[str, Any] = {
             "voice": self.voice.currentData() or "", "speaking_rate": round(self.rate.value(), 2),
+            "volume": self.volume.value() / 100,
             "hotkey": self.hotkey.text().strip() or self.settings.hotkey,
             "start_minimized": self.start_minimized.isChecked(), "sounds": self.sounds.isChecked(),
             "input_device": self.input_device.currentData() or "",

@@ -65,7 +65,7 @@ class SpeakerWorker(QObject):
         super().__init__()
         self.make_synthesizer = make_synthesizer
         self.make_player = make_player
-        self.voice, self.rate = "", 1.0
+        self.voice, self.rate, self.volume = "", 1.0, 1.0
         self._synthesizer: Synthesizer | None = None
         self._player: Player | None = None
         self._speaking = False
@@ -74,9 +74,9 @@ class SpeakerWorker(QObject):
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check_done)
 
-    @Slot(str, float)
-    def set_voice(self, voice: str, rate: float) -> None:
-        self.voice, self.rate = voice, rate
+    @Slot(str, float, float)
+    def set_voice(self, voice: str, rate: float, volume: float = 1.0) -> None:
+        self.voice, self.rate, self.volume = voice, rate, volume
 
     @Slot(object)
     def set_output_device(self, device: int | str | None) -> None:
@@ -119,7 +119,7 @@ class SpeakerWorker(QObject):
 
         if self._synthesizer is None:
             self._synthesizer = self.make_synthesizer()
-        return self._synthesizer.stream(text, SynthesisOptions(self.voice, self.rate))
+        return self._synthesizer.stream(text, SynthesisOptions(self.voice, self.rate, self.volume))
 
     def _play(self, source: Callable[[], Iterable[Speech]]) -> None:
         try:

@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
     ringing_stop_requested = Signal()
     speak_requested = Signal(str)
     announce_requested = Signal(str, bool)
-    voice_changed = Signal(str, float)
+    voice_changed = Signal(str, float, float)
     output_device_changed = Signal(object)
     # What the window has just shown (GUI thread): for the tray, the socket and tests.
     state_shown = Signal(str)
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.mic_button.hold_released.connect(self.stop_listening)
         self.ui.stop.clicked.connect(self.stop_ringing)
         self.ui.settings.clicked.connect(self.open_settings)
-        self.voice_changed.emit(self.settings.voice, self.settings.speaking_rate)
+        self.voice_changed.emit(self.settings.voice, self.settings.speaking_rate, self.settings.volume)
         self._apply_devices((self.settings.input_device,
                              self.settings.output_device))
 
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         """Use new settings now (the dialog has already saved them)."""
         self.settings = settings
         self.settings_applied.emit(dataclasses.replace(settings))  # a copy for the engine thread
-        self.voice_changed.emit(settings.voice, settings.speaking_rate)
+        self.voice_changed.emit(settings.voice, settings.speaking_rate, settings.volume)
 
     def _apply_devices(self, devices: tuple[str, str]) -> None:
         """Devices the user picked: the next listening session and reply use them."""

@@ -59,13 +59,14 @@ def test_settings_are_saved_and_applied(make_app, qtbot, isolated_user_dirs):
     window.open_settings()
     dialog = window.settings_dialog
     dialog.rate.setValue(1.4)
+    dialog.volume.setValue(60)
     dialog.sounds.setChecked(False)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     saved, warning = Settings.load(isolated_user_dirs / "config/assistant/settings.json")
     assert warning is None
-    assert (saved.speaking_rate, saved.sounds) == (1.4, False)
+    assert (saved.speaking_rate, saved.volume, saved.sounds) == (1.4, 0.6, False)
     assert window.settings == saved
-    qtbot.waitUntil(lambda: window.backend.speaker.rate == 1.4)
+    qtbot.waitUntil(lambda: (window.backend.speaker.rate, window.backend.speaker.volume) == (1.4, 0.6))
 
 
 def test_without_a_microphone_it_says_so_and_typing_still_works(make_app, qtbot, monkeypatch):
