@@ -102,6 +102,15 @@ def _assign(texts: dict[str, int], voices: list[VoiceSpec], out: Path, seed: int
                 jobs[voice].append((text, path))
 
 
+def _in_turn(texts: list[str], voices: list[VoiceSpec], out: Path) -> dict[VoiceSpec, list[tuple[str, Path]]]:
+    """Each text spoken by the next voice in turn (the held-out sets)."""
+    jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
+    for index, text in enumerate(texts):
+        voice = voices[index % len(voices)]
+        jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
+    return jobs
+
+
 def _run_job(voice_key: str, items: list[tuple[str, str]], seed: int) -> None:
     logging.basicConfig(level=logging.WARNING)
     paths = [Path(p) for _, p in items]
@@ -170,14 +179,8 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     _assign(general, training_voices(), out, seed, GENERAL_SHARE, train_jobs)
     test_texts = list(dict.fromkeys(map(spoken_form, _nlu_sentences(RESOURCES / "data" / "nlu" / "test", 0))))
     held = held_out_voices()
-    test_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
-    for index, text in enumerate(test_texts):
-        voice = held[index % len(held)]
-        test_jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
-    dev_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
-    for index, text in enumerate(rng.sample(sorted(commands), 300)):
-        voice = held[index % len(held)]
-        dev_jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
+    test_jobs = _in_turn(test_texts, held, out)
+    dev_jobs = _in_turn(rng.sample(sorted(commands), 300), held, out)
     log.info("%d training sentences, %d utterances", len(sentences), sum(map(len, train_jobs.values())))
     _synthesize_all({voice: dev_jobs[voice] + test_jobs[voice] for voice in held}, workers)
     _synthesize_all(train_jobs, workers)

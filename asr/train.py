@@ -17,10 +17,11 @@ import numpy as np
 import soundfile as sf
 import torch
 
+from .audio import SAMPLE_RATE, load_audio
 from .augment import augment_waveform, spec_augment
 from .decoding import greedy
 from .evaluate import error_rates, read_manifest
-from .features import LogMel, level_gain
+from .features import LogMel, frame_count, level_gain
 from .model import ConformerCTC, ConformerCTCConfig
 from .text import TOKENS, WORD_SEPARATOR
 
@@ -58,9 +59,7 @@ def load_corpus(manifest: Path) -> Corpus:
     corpus = Corpus([], [], [], [])
     for path, text, source in read_manifest(manifest):
         audio, rate = sf.read(path, dtype="int16")
-        if rate != 16000 or audio.ndim != 1:
-            from .audio import load_audio
-
+        if rate != SAMPLE_RATE or audio.ndim != 1:
             audio = (load_audio(path) * 32767).astype(np.int16)
         corpus.audio.append(audio)
         corpus.labels.append([index[c] for c in text.replace(" ", WORD_SEPARATOR)])
@@ -97,7 +96,7 @@ def featurize(waveforms: list[np.ndarray], mel: LogMel) -> tuple[torch.Tensor, t
     padded = torch.nn.utils.rnn.pad_sequence(scaled, batch_first=True)
     with torch.no_grad():
         features = mel(padded)
-    frames = torch.clamp((lengths - 400) // 160 + 1, min=1, max=features.shape[1])
+    frames = torch.tensor([min(frame_count(n), features.shape[1]) for n in lengths.tolist()])
     return features, frames
 
 
