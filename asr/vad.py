@@ -15,6 +15,8 @@ from .audio import SAMPLE_RATE
 log = logging.getLogger(__name__)
 
 FRAME = 512
+QUIET_BELOW_LOUDEST = 10 ** (-35 / 20)
+"""A frame 35 dB below the loudest speech frame so far is a pause, whatever the VAD says."""
 """Samples per VAD decision at 16 kHz (32 ms), the size Silero expects."""
 
 
@@ -70,6 +72,10 @@ class EndpointState:
     heard_speech: bool
     probability: float
     """Speech probability of the latest frame, for a level meter or debugging."""
+    silence_seconds: float = 0.0
+    """How long it has been quiet since the user last spoke (0 while talking or before): no
+    speech by the VAD, or far quieter than the user's voice (the VAD notices a pause only a
+    few frames late, the level at once)."""
 
 
 class Endpointer:
@@ -80,7 +86,8 @@ class Endpointer:
         self._model = _model()
         self._model.reset_states()
         self._pending = np.zeros(0, dtype=np.float32)
-        self._frames = self._speech_run = self._silence_run = 0
+        self._frames = self._speech_run = self._silence_run = self._quiet_run = 0
+        self._loudest = 0.0
         self._heard = False
         self._state = EndpointState(False, False, False, 0.0)
 
@@ -88,17 +95,22 @@ class Endpointer:
         self._pending = np.concatenate([self._pending, chunk.astype(np.float32)])
         while len(self._pending) >= FRAME and not self._state.ended:
             frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
-            self._state = self._step(self._probability(frame))
+            self._state = self._step(self._probability(frame), float(np.sqrt(np.mean(np.square(frame)))))
         return self._state
 
     def _probability(self, frame: np.ndarray) -> float:
         with torch.no_grad():
             return float(self._model(torch.from_numpy(frame), SAMPLE_RATE))
 
-    def _step(self, probability: float) -> EndpointState:
+    def _step(self, probability: float, rms: float) -> EndpointState:
         seconds = FRAME / SAMPLE_RATE
         self._frames += 1
-        if probability >= self.options.threshold:
+        speech = probability >= self.options.threshold
+        if speech:
+            self._loudest = max(self._loudest, rms)
+        quiet = not speech or rms < self._loudest * QUIET_BELOW_LOUDEST
+        self._quiet_run = self._quiet_run + 1 if quiet else 0
+        if speech:
             self._speech_run += 1
             self._silence_run = 0
         else:
@@ -110,4 +122,5 @@ class Endpointer:
         elapsed = self._frames * seconds
         ended = (self._heard and self._silence_run * seconds >= self.options.end_silence_seconds) or (
             not self._heard and elapsed >= self.options.no_speech_timeout) or elapsed >= self.options.max_seconds
-        return EndpointState(self._heard and self._silence_run == 0, ended, self._heard, probability)
+        silence = self._quiet_run * seconds if self._heard else 0.0
+        return EndpointState(self._heard and self._silence_run == 0, ended, self._heard, probability, silence)

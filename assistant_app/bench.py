@@ -172,10 +172,15 @@ def _resources() -> Path:
     return resources_dir()
 
 
-def run_bench(what: str, runs: int) -> int:
-    benches = {"nlu": bench_nlu, "tts": bench_tts, "asr": bench_asr}
+DEFAULT_RUNS = {"nlu": 200, "tts": 100, "asr": 200, "e2e": 30}
+
+
+def run_bench(what: str, runs: int | None = None) -> int:
+    from .bench_e2e import bench_e2e
+
+    benches = {"nlu": bench_nlu, "tts": bench_tts, "asr": bench_asr, "e2e": bench_e2e}
     if what not in benches:
-        print(json.dumps({"error": f"bench {what} is not available yet: the {what} stage is not built"}))
+        print(json.dumps({"error": f"there is no bench called {what}"}))
         return 2
-    print(json.dumps({what: benches[what](runs)}, indent=2))
+    print(json.dumps({what: benches[what](runs or DEFAULT_RUNS[what])}, indent=2))
     return 0

@@ -67,6 +67,7 @@ class Assistant:
         self.store = Store(self.data_dir / "assistant.db")
         self.notices.extend(self.store.notices)
         self.parser = parser or Parser.from_pretrained()
+        self._parsed: tuple[str, Interpretation] | None = None
         data = paths.resources_dir() / "data"
         self.responses = Responses.load(data / "responses.json", seed)
         self.knowledge = KnowledgeBase([data / "knowledge", self.config_dir / "knowledge"], self._embed)
@@ -112,7 +113,7 @@ class Assistant:
             if not text.strip():
                 return Response(self.responses.say("empty"), self.state.awaiting, (),
                                 Interpretation("", "out_of_scope", 1.0, {}))
-            interpretation = self.parser.parse(text)
+            interpretation = self._parse(text)
             ctx = self._context(interpretation.text)
             response = self.policy.step(interpretation, self.state, ctx)
             try:
@@ -121,6 +122,19 @@ class Assistant:
             except Exception as error:  # the reply still reaches the user
                 log.error("could not save the turn: %s", error)
             return response
+
+    def sounds_complete(self, text: str) -> bool:
+        """Whether a partial transcript is a whole request, so listening may end at a short pause."""
+        from .dialogue.completeness import sounds_complete
+
+        return sounds_complete(self._parse(text), self.state.awaiting)
+
+    def _parse(self, text: str) -> Interpretation:
+        """The parser's reading, remembered for one text: a spoken request is judged whole on
+        the very words that then make the turn."""
+        if self._parsed is None or self._parsed[0] != text:
+            self._parsed = (text, self.parser.parse(text))
+        return self._parsed[1]
 
     def _context(self, utterance: str) -> SkillContext:
         return SkillContext(self.store, self.responses, self.state, self.settings, utterance,

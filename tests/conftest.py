@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -31,3 +35,35 @@ def assistant(parser):
 
     with Assistant(parser=parser, seed=0) as engine:
         yield engine
+
+
+def pactl(*args: str, check: bool = True) -> str:
+    return subprocess.run(["pactl", *args], check=check, capture_output=True, text=True).stdout
+
+
+def null_sink(name: str) -> str:
+    """A PulseAudio null sink (created once per server): plays in real time, to nowhere; its
+    `.monitor` source hears what is played into it."""
+    if name not in pactl("list", "short", "sinks"):
+        pactl("load-module", "module-null-sink", f"sink_name={name}")
+    return name
+
+
+@pytest.fixture
+def pulse_server(monkeypatch):
+    """A real PulseAudio server (started if none runs) with a null sink as the default output."""
+    if not shutil.which("pulseaudio") or not shutil.which("pactl"):
+        pytest.skip("PulseAudio is not installed (setup.sh installs it)")
+    if subprocess.run(["pactl", "info"], check=False, capture_output=True).returncode != 0:
+        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1"], check=False, capture_output=True)
+        for _ in range(50):
+            if subprocess.run(["pactl", "info"], check=False, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+    info = subprocess.run(["pactl", "info"], check=False, capture_output=True, text=True)
+    if info.returncode != 0:
+        pytest.skip("PulseAudio would not start here")
+    server = re.search(r"Server String: (\S+)", info.stdout).group(1)
+    monkeypatch.setenv("PULSE_SERVER", server)
+    pactl("set-default-sink", null_sink("assistant_test"))
+    return server

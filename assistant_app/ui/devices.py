@@ -27,6 +27,11 @@ class DeviceWatcher(QObject):
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
 
+    @property
+    def devices(self) -> list[InputDevice]:
+        """The input devices at the latest check ([] before the first)."""
+        return list(self._devices or [])
+
     @Slot()
     def start(self) -> None:
         self.check()

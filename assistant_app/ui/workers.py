@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..audio_input import AudioSource, Microphone, MicrophoneError
-from .listening import listen
+from ..listening import listen
 from .messages import IDLE, LISTENING, THINKING, HistoryEntry, Notice, Ready, Turn
 
 if TYPE_CHECKING:
@@ -144,7 +144,8 @@ class EngineWorker(QObject):
         try:
             source.start()
             return listen(source, self.speech.recognizer, self._stop_listening,
-                          self.partial_transcript.emit, self.level.emit)
+                          self.partial_transcript.emit, self.level.emit,
+                          is_complete=self.assistant.sounds_complete)
         except MicrophoneError as error:
             self.notice.emit(Notice(str(error), "microphone"))
             return None

@@ -1,12 +1,12 @@
 """Each skill does its real job, asked in plain words through the whole engine."""
 import re
-import shutil
 import stat
-import subprocess
 import time
 import webbrowser
 
 import pytest
+
+from ..conftest import pactl
 
 
 def say(assistant, text):
@@ -131,30 +131,6 @@ def test_media_without_a_player_says_so(assistant, monkeypatch):
     assert "media player" in reply.reply
 
 
-@pytest.fixture
-def pulse_server(tmp_path_factory, monkeypatch):
-    """A real PulseAudio server with a null sink as the default output."""
-    if not shutil.which("pulseaudio") or not shutil.which("pactl"):
-        pytest.skip("PulseAudio is not installed (setup.sh installs it)")
-    if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
-        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1"], capture_output=True)
-        for _ in range(50):
-            if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
-    info = subprocess.run(["pactl", "info"], capture_output=True, text=True)
-    if info.returncode != 0:
-        pytest.skip("PulseAudio would not start here")
-    server = re.search(r"Server String: (\S+)", info.stdout).group(1)
-    monkeypatch.setenv("PULSE_SERVER", server)
-    sinks = subprocess.run(["pactl", "list", "short", "sinks"], capture_output=True, text=True).stdout
-    if "assistant_test" not in sinks:
-        subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=assistant_test"], check=True,
-                       capture_output=True)
-    subprocess.run(["pactl", "set-default-sink", "assistant_test"], check=True)
-    return server
-
-
 def test_volume_changes_the_real_sound_server(assistant, pulse_server):
     say(assistant, "set the volume to 40 percent")
     from assistant_app.skills.media import current_volume
@@ -162,8 +138,7 @@ def test_volume_changes_the_real_sound_server(assistant, pulse_server):
     say(assistant, "turn it up")
     assert current_volume() == 50
     say(assistant, "mute")
-    muted = subprocess.run(["pactl", "get-sink-mute", "@DEFAULT_SINK@"], capture_output=True, text=True)
-    assert "yes" in muted.stdout
+    assert "yes" in pactl("get-sink-mute", "@DEFAULT_SINK@")
 
 
 def test_volume_without_a_sound_server_says_so(assistant, monkeypatch):

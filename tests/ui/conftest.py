@@ -1,8 +1,9 @@
 """A whole desktop app per test: real window, engine thread, NLU and recognizer; silent speaker.
 
 The NLU (the session `parser`) and the recognizer load once per session. The speaker worker
-gets a fake synthesizer and player: it runs on its own thread as in the app, but records what
-it would say instead of synthesising (speech output has its own tests in tests/tts).
+gets a fake synthesizer and player unless a test asks for the real ones: it runs on its own
+thread as in the app, but records what it would say instead of synthesising (speech output has
+its own tests in tests/tts; test_real_audio.py uses the real voice and sound server).
 """
 from __future__ import annotations
 
@@ -91,14 +92,17 @@ def make_app(qtbot, parser, recognizer):
 
     apps = []
 
-    def make(source=None, list_devices=one_microphone, server=None, poll_ms=3000):
+    def make(source=None, list_devices=one_microphone, server=None, poll_ms=3000, real_speaker=False):
         from assistant_app.audio_input import Microphone
 
         engine = EngineWorker(lambda: Assistant(parser=parser, seed=0), lambda: recognizer,
                               source or Microphone)
-        player = FakePlayer()
-        speaker = SpeakerWorker(FakeSynthesizer, lambda: player)
-        speaker.player = player
+        if real_speaker:  # Piper and the sound device, as in the app
+            speaker = SpeakerWorker()
+        else:
+            player = FakePlayer()
+            speaker = SpeakerWorker(FakeSynthesizer, lambda: player)
+            speaker.player = player
         backend = Backend(engine, speaker, DeviceWatcher(poll_ms, list_devices))
         app = build_app(backend, server=server)
         qtbot.addWidget(app.window)
