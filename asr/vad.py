@@ -15,13 +15,19 @@ from .audio import SAMPLE_RATE
 log = logging.getLogger(__name__)
 
 FRAME = 512
+"""Samples per VAD decision at 16 kHz (32 ms), the size Silero expects."""
 QUIET_BELOW_LOUDEST = 10 ** (-35 / 20)
 """A frame 35 dB below the loudest speech frame so far is a pause, whatever the VAD says."""
-"""Samples per VAD decision at 16 kHz (32 ms), the size Silero expects."""
 
 
 @lru_cache(maxsize=1)
 def _model():
+    """The model for whole recordings (speech_segments resets its state on each call)."""
+    return _new_model()
+
+
+def _new_model():
+    """A model of one's own: live listeners carry its recurrent state from frame to frame."""
     from silero_vad import load_silero_vad
 
     with warnings.catch_warnings():
@@ -78,29 +84,40 @@ class EndpointState:
     few frames late, the level at once)."""
 
 
+class VoiceActivity:
+    """Live 16 kHz audio in, (speech probability, RMS level) per 32 ms frame out."""
+
+    def __init__(self) -> None:
+        self._model = _new_model()
+        self._pending = np.zeros(0, dtype=np.float32)
+
+    def feed(self, chunk: np.ndarray) -> list[tuple[float, float]]:
+        self._pending = np.concatenate([self._pending, chunk.astype(np.float32)])
+        count = len(self._pending) // FRAME
+        frames, self._pending = self._pending[: count * FRAME].reshape(count, FRAME), self._pending[count * FRAME:]
+        with torch.no_grad():
+            return [(float(self._model(torch.from_numpy(frame.copy()), SAMPLE_RATE)),
+                     float(np.sqrt(np.mean(np.square(frame))))) for frame in frames]
+
+
 class Endpointer:
     """Feed live 16 kHz audio; it says when the user starts and stops talking."""
 
     def __init__(self, options: EndpointerOptions = EndpointerOptions()) -> None:
         self.options = options
-        self._model = _model()
-        self._model.reset_states()
-        self._pending = np.zeros(0, dtype=np.float32)
+        self._activity = VoiceActivity()
         self._frames = self._speech_run = self._silence_run = self._quiet_run = 0
         self._loudest = 0.0
         self._heard = False
         self._state = EndpointState(False, False, False, 0.0)
 
     def feed(self, chunk: np.ndarray) -> EndpointState:
-        self._pending = np.concatenate([self._pending, chunk.astype(np.float32)])
-        while len(self._pending) >= FRAME and not self._state.ended:
-            frame, self._pending = self._pending[:FRAME], self._pending[FRAME:]
-            self._state = self._step(self._probability(frame), float(np.sqrt(np.mean(np.square(frame)))))
+        if not self._state.ended:
+            for probability, rms in self._activity.feed(chunk):
+                self._state = self._step(probability, rms)
+                if self._state.ended:
+                    break
         return self._state
-
-    def _probability(self, frame: np.ndarray) -> float:
-        with torch.no_grad():
-            return float(self._model(torch.from_numpy(frame), SAMPLE_RATE))
 
     def _step(self, probability: float, rms: float) -> EndpointState:
         seconds = FRAME / SAMPLE_RATE

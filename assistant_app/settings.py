@@ -29,6 +29,8 @@ class Settings:
     hotkey: str = "<ctrl>+<alt>+space"
     start_minimized: bool = False
     sounds: bool = True
+    voice_barge_in: bool = True
+    """Talking while the assistant speaks stops it and starts listening."""
     close_to_tray: bool = True
     """Closing the window keeps the assistant running in the system tray."""
     input_device: str = ""

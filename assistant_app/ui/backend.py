@@ -47,6 +47,7 @@ class Backend(QObject):
             return
         self._running = False
         self.engine.request_stop_listening()
+        self.engine.stop_watching()
         self.speaker.stop()
         blocking = Qt.ConnectionType.BlockingQueuedConnection
         # Blocking: the slots must have run before the threads' event loops are told to quit.

@@ -86,6 +86,8 @@ class SettingsDialog(QDialog):
         self.start_minimized.setChecked(settings.start_minimized)
         self.sounds = QCheckBox("Play a sound when a timer, alarm or reminder goes off")
         self.sounds.setChecked(settings.sounds)
+        self.barge_in = QCheckBox("Interrupt the assistant by talking while it speaks")
+        self.barge_in.setChecked(settings.voice_barge_in)
         self._build()
 
     def _build(self) -> None:
@@ -99,6 +101,7 @@ class SettingsDialog(QDialog):
         form.addRow("Wake shortcut", self.hotkey)
         form.addRow("", self.start_minimized)
         form.addRow("", self.sounds)
+        form.addRow("", self.barge_in)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
@@ -116,6 +119,7 @@ class SettingsDialog(QDialog):
             "volume": self.volume.value() / 100,
             "hotkey": self.hotkey.text().strip() or self.settings.hotkey,
             "start_minimized": self.start_minimized.isChecked(), "sounds": self.sounds.isChecked(),
+            "voice_barge_in": self.barge_in.isChecked(),
             "input_device": self.input_device.currentData() or "",
             "output_device": self.output_device.currentData() or ""}
         return dataclasses.replace(self.settings, **changes)

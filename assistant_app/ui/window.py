@@ -34,6 +34,7 @@ MUTED = "The microphone is muted."
 class MainWindow(QMainWindow):
     text_submitted = Signal(int, str)
     listen_requested = Signal()
+    watch_requested = Signal()
     settings_applied = Signal(object)
     ringing_stop_requested = Signal()
     speak_requested = Signal(str)
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         engine, speaker = backend.engine, backend.speaker
         self.text_submitted.connect(engine.submit_text)
         self.listen_requested.connect(engine.listen)
+        self.watch_requested.connect(engine.watch_while_speaking)
         self.settings_applied.connect(engine.apply_settings)
         self.ringing_stop_requested.connect(engine.stop_ringing)
         self.speak_requested.connect(speaker.speak)
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         engine.state_changed.connect(self._on_engine_state)
         engine.notice.connect(self.show_notice)
         engine.level.connect(self._on_level)
+        engine.barged_in.connect(self._on_barged_in)
         speaker.speaking_changed.connect(self._on_speaking)
         speaker.notice.connect(self.show_notice)
         backend.watcher.devices_changed.connect(self._on_devices)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         """A typed turn: the bubble shows now, the reply when the engine has it."""
         if request_id == 0:
             self.chat.add(text, "user")
+        self.backend.engine.stop_watching()  # frees the engine thread for this turn
         self.text_submitted.emit(request_id, text)
 
     def _send_typed(self) -> None:
@@ -132,6 +136,7 @@ class MainWindow(QMainWindow):
             self.show_notice(Notice(MUTED if self.muted else TEXT_ONLY, "microphone"))
             return
         self.backend.speaker.stop()  # barge-in: the user talks, the assistant is quiet
+        self.backend.engine.stop_watching()
         self._show_state(LISTENING)  # at once, before the engine confirms
         self.listen_requested.emit()
 
@@ -147,6 +152,7 @@ class MainWindow(QMainWindow):
         self.muted = muted
         if muted:
             self.stop_listening()
+            self.backend.engine.stop_watching()
         self._update_mic()
 
     def open_settings(self) -> None:
@@ -227,6 +233,10 @@ class MainWindow(QMainWindow):
     def _on_ringing(self, count: int) -> None:
         self.ui.ringing.setVisible(count > 0)
 
+    def _on_barged_in(self) -> None:
+        self.backend.speaker.stop()
+        self._show_state(LISTENING)
+
     def _on_level(self, level: float) -> None:
         self.ui.meter.setValue(int(level * 100))
 
@@ -244,6 +254,9 @@ class MainWindow(QMainWindow):
 
     def _on_speaking(self, speaking: bool) -> None:
         self.speaking = speaking
+        self.backend.engine.reply_playing(speaking)
+        if speaking and not self.muted and self.has_microphone:
+            self.watch_requested.emit()
         self._show_state(SPEAKING if speaking and self.engine_state == IDLE else self.engine_state)
 
     def _show_state(self, state: str) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..audio_input import AudioSource, Microphone, MicrophoneError
+from ..barge_in import BargeInDetector, PrerolledSource, watch
 from ..listening import listen
 from .messages import IDLE, LISTENING, THINKING, HistoryEntry, Notice, Ready, Turn
 
@@ -49,8 +50,9 @@ class EngineWorker(QObject):
     ringing_changed = Signal(int)        # how many alerts ring now
     state_changed = Signal(str)          # messages.IDLE / LISTENING / THINKING
     notice = Signal(object)              # Notice
-    level = Signal(float)                # microphone level 0-1 while listening
+    level = Signal(float)                # microphone level 0-1 while the microphone is open
     speech_ready = Signal(bool)          # speech recognition loaded (False: it failed)
+    barged_in = Signal()                 # the user talked over the reply: stop it, listening
 
     def __init__(self, make_assistant: Callable[[], Assistant] = default_assistant,
                  make_recognizer: Callable[[], Recognizer] = default_recognizer,
@@ -63,6 +65,7 @@ class EngineWorker(QObject):
         self.speech: SpeechInput | None = None
         self.speech_error: str | None = None
         self._stop_listening = threading.Event()
+        self._reply_playing = threading.Event()  # set by the window; watching ends when cleared
 
     # --- life cycle (worker thread) ------------------------------------------------------
     @Slot()
@@ -97,6 +100,7 @@ class EngineWorker(QObject):
     @Slot()
     def shutdown(self) -> None:
         self._stop_listening.set()
+        self._reply_playing.clear()
         if self.assistant is not None:
             self.assistant.close()
             self.assistant = None
@@ -126,10 +130,13 @@ class EngineWorker(QObject):
             self.notice.emit(Notice(self.speech_error or "Speech recognition is not ready yet.",
                                     "speech"))
             return
+        self._listen_on(self.make_source())
+
+    def _listen_on(self, source: AudioSource) -> None:
         self._stop_listening.clear()
         self.state_changed.emit(LISTENING)
         try:
-            transcript = self._transcribe()
+            transcript = self._transcribe(source)
             if transcript is not None:
                 self._answer(transcript)
         finally:
@@ -139,8 +146,42 @@ class EngineWorker(QObject):
         """Thread-safe, called straight from the GUI: end the utterance now and answer it."""
         self._stop_listening.set()
 
-    def _transcribe(self) -> Any:
-        source = self.make_source()
+    @Slot()
+    def watch_while_speaking(self) -> None:
+        """While a reply plays: if the user talks over it, say so and listen from their first
+        word on (the window stops the voice). Ends when the reply does (`reply_playing`)."""
+        if self.speech is None or self.assistant is None or not self.assistant.settings.voice_barge_in:
+            return
+        if not self._reply_playing.is_set():
+            return  # it ended before this thread got here
+        log.debug("watching for the user talking over the reply")
+        source, detector = self.make_source(), BargeInDetector()
+        try:
+            source.start()
+            heard = watch(source, detector, self._reply_playing, self.level.emit)
+        except MicrophoneError as error:  # no microphone: the button and hotkey still interrupt
+            log.info("no barge-in by voice: %s", error)
+            heard = False
+        log.debug("watched %.1f s of audio: %s", detector.heard_seconds, "talked over" if heard else "quiet")
+        if not heard:
+            source.stop()
+            return
+        log.info("the user talked over the reply")
+        self.barged_in.emit()
+        self._listen_on(PrerolledSource(source, detector.preroll()))
+
+    def reply_playing(self, playing: bool) -> None:
+        """Thread-safe, from the GUI: a reply started or stopped playing."""
+        if playing:
+            self._reply_playing.set()
+        else:
+            self._reply_playing.clear()
+
+    def stop_watching(self) -> None:
+        """Thread-safe: the user typed or pressed the button; the voice is not needed."""
+        self._reply_playing.clear()
+
+    def _transcribe(self, source: AudioSource) -> Any:
         try:
             source.start()
             return listen(source, self.speech.recognizer, self._stop_listening,

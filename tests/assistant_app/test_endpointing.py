@@ -59,7 +59,7 @@ def _stopped_after(path, recognizer, is_complete):  # noqa: F811
 
 
 def test_listening_ends_sooner_after_a_whole_request(assistant, recognizer, tmp_path):  # noqa: F811
-    audio, rate = _speak("set a timer for ten minutes", tmp_path / "t.wav")
+    _speak("set a timer for ten minutes", tmp_path / "t.wav")
     sf.write(tmp_path / "t16.wav", load_audio(tmp_path / "t.wav"), 16000)
     quick, transcript = _stopped_after(tmp_path / "t16.wav", recognizer, assistant.sounds_complete)
     slow, same = _stopped_after(tmp_path / "t16.wav", recognizer, None)

@@ -64,3 +64,28 @@ def test_a_spoken_command_is_heard_acted_on_and_answered_aloud(make_app, qtbot, 
         pass
     # The reply ("The time is ...") lasts well over a second; the speaker sounded it.
     assert _loud_seconds(speaker_output()) > 0.8
+
+
+def test_talking_over_the_reply_stops_it_and_is_answered(make_app, qtbot, sound_card, spoken_wav):
+    from assistant_app.audio_input import input_devices
+
+    play_into_microphone, _ = sound_card
+    app = make_app(real_speaker=True, list_devices=input_devices)
+    window = app.window
+    qtbot.waitUntil(lambda: bool(app.backend.watcher.devices), timeout=10000)
+    turns, states = [], []
+    window.turn_shown.connect(turns.append)
+    window.state_shown.connect(states.append)
+    window.send_text("what can you do")
+    qtbot.waitUntil(lambda: len(turns) == 1, timeout=20000)
+    # Typed answers are not read aloud; this long one is, as a spoken one would be.
+    window.speak_requested.emit(turns[0].response.reply)
+    with qtbot.waitSignal(app.backend.engine.level, timeout=20000):  # the microphone is open
+        pass
+    qtbot.wait(1000)  # its first half second measures the echo: no interrupting yet
+    play_into_microphone(spoken_wav)  # "what time is it", over the reply
+    qtbot.waitUntil(lambda: len(turns) == 2, timeout=30000)
+    spoke = states.index("speaking")
+    interrupted = states.index("listening", spoke)
+    assert "idle" not in states[spoke:interrupted]  # cut off, not finished: the reply is ~10 s
+    assert turns[1].spoken and turns[1].response.interpretation.intent == "time.now"
