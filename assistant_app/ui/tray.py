@@ -1,4 +1,5 @@
-"""The system tray icon: Wake, Mute microphone, Show/Hide, Quit; notifications for alerts."""
+"""The system tray icon: Stop the alert, Wake, Mute microphone, Show/Hide, Quit; notifications
+for alerts (clicking one stops the alert)."""
 from __future__ import annotations
 
 import logging
@@ -23,6 +24,7 @@ class Tray(QSystemTrayIcon):
         self.window = window
         self.setToolTip("Assistant")
         menu = QMenu()
+        self.stop_action = menu.addAction("Stop the alert", window.stop_ringing)
         self.wake_action = menu.addAction("Wake (start listening)", window.wake)
         self.mute_action = QAction("Mute microphone", menu, checkable=True)
         self.mute_action.toggled.connect(window.set_muted)
@@ -34,6 +36,7 @@ class Tray(QSystemTrayIcon):
         self.menu = menu  # keep a reference: the tray does not own its menu
         self.setContextMenu(menu)
         self.activated.connect(self._on_activated)
+        self.messageClicked.connect(window.stop_ringing)  # the alert's notification
         window.tray = self
 
     @staticmethod
@@ -53,6 +56,7 @@ class Tray(QSystemTrayIcon):
 
     def _relabel(self) -> None:
         self.show_action.setText("Hide window" if self.window.isVisible() else "Show window")
+        self.stop_action.setVisible(self.window.ui.ringing.isVisible())
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:  # a left click

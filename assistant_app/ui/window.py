@@ -120,9 +120,12 @@ class MainWindow(QMainWindow):
             self.send_text(text)
 
     def wake(self) -> None:
-        """Start listening (tray, `assistant --wake`, the hotkey); shows the window."""
+        """Start listening (tray, `assistant --wake`, the hotkey); shows the window. While an
+        alert rings, the first press silences it instead."""
         self.show_window()
-        if self.state != LISTENING:
+        if self.ui.ringing.isVisible():
+            self.stop_ringing()
+        elif self.state != LISTENING:
             self.start_listening()
 
     def toggle_listening(self) -> None:

@@ -117,3 +117,31 @@ def test_a_ringing_alert_shows_a_stop_button(make_app, qtbot):
     qtbot.waitUntil(lambda: app.backend.speaker.player.played[:1] == ["chime"])
     qtbot.mouseClick(window.ui.stop, Qt.MouseButton.LeftButton)
     assert not window.ui.ringing.isVisible()
+
+
+def _ring(app, qtbot):
+    with qtbot.waitSignal(app.window.alert_shown, timeout=10000):
+        app.window.send_text("set a timer for 1 second")
+    qtbot.waitUntil(lambda: app.window.ui.ringing.isVisible())
+    qtbot.waitUntil(lambda: app.backend.engine.assistant.ringing() != [])
+
+
+def test_the_wake_shortcut_silences_a_ringing_alert_first(make_app, qtbot):
+    app = make_app()
+    _ring(app, qtbot)
+    app.window.wake()  # what the hotkey and `assistant --wake` call
+    assert not app.window.ui.ringing.isVisible() and app.window.state != "listening"
+    qtbot.waitUntil(lambda: app.backend.engine.assistant.ringing() == [])
+
+
+def test_clicking_the_alert_notification_stops_it(make_app, qtbot):
+    from assistant_app.ui.tray import Tray
+
+    app = make_app()
+    tray = app.tray or Tray(app.window)  # offscreen there may be no tray area; the icon still works
+    _ring(app, qtbot)
+    tray._relabel()
+    assert tray.stop_action.isVisible()
+    tray.messageClicked.emit()
+    qtbot.waitUntil(lambda: app.backend.engine.assistant.ringing() == [])
+    assert not app.window.ui.ringing.isVisible()
