@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .text import spoken_form
-from .voices import VoiceSpec, held_out_voices, synthesize, training_voices
+from .voices import VoiceSpec, held_out_voices, in_turn, synthesize, training_voices
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +104,8 @@ def _assign(texts: dict[str, int], voices: list[VoiceSpec], out: Path, seed: int
 
 def _in_turn(texts: list[str], voices: list[VoiceSpec], out: Path) -> dict[VoiceSpec, list[tuple[str, Path]]]:
     """Each text spoken by the next voice in turn (the held-out sets)."""
-    jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
-    for index, text in enumerate(texts):
-        voice = voices[index % len(voices)]
-        jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
-    return jobs
+    return {voice: [(texts[i], out / "wav" / _file_name(voice, texts[i])) for i in indices]
+            for voice, indices in in_turn(len(texts), voices).items()}
 
 
 def _run_job(voice_key: str, items: list[tuple[str, str]], seed: int) -> None:

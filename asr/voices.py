@@ -65,6 +65,12 @@ def held_out_voices() -> list[VoiceSpec]:
     return [VoiceSpec.parse(key) for key in HELD_OUT_VOICES]
 
 
+def in_turn(count: int, voices: Sequence[VoiceSpec]) -> dict[VoiceSpec, list[int]]:
+    """Items 0..count-1 shared out among the voices in turn: the first to the first voice, the
+    second to the second... (the held-out sets, and the benchmarks that speak like them)."""
+    return {voice: list(range(v, count, len(voices))) for v, voice in enumerate(voices)}
+
+
 def _write(path: Path, audio: np.ndarray, rate: int) -> None:
     audio = resample(audio.astype(np.float32), rate, SAMPLE_RATE)
     peak = float(np.abs(audio).max()) if audio.size else 0.0

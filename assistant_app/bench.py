@@ -109,12 +109,10 @@ def _held_out_speech(sentences: list[str], folder: Path) -> list[Path]:
     """The sentences spoken by voices the recognizer never trained on, one voice each in turn."""
     import random
 
-    from asr.voices import held_out_voices, synthesize
+    from asr.voices import held_out_voices, in_turn, synthesize
 
-    voices = held_out_voices()
     paths = [folder / f"{i}.wav" for i in range(len(sentences))]
-    for v, voice in enumerate(voices):
-        chosen = list(range(v, len(sentences), len(voices)))
+    for v, (voice, chosen) in enumerate(in_turn(len(sentences), held_out_voices()).items()):
         synthesize(voice, [sentences[i] for i in chosen], [paths[i] for i in chosen], random.Random(v))
     return paths
 
