@@ -43,13 +43,9 @@ class Utterance:
 
 def _nlu_sentences(folder: Path, variants: int) -> list[str]:
     from nlu.augment import augment
-    from nlu.data import parse_markup_line, read_markup
+    from nlu.data import read_markup, read_markup_lines
 
-    texts = []
-    for file in sorted(folder.glob("*.tsv")):
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                texts.append(parse_markup_line(line)[1])
+    texts = [text for _, text, _ in read_markup_lines(folder)]
     if variants:
         texts += [example.text for example in augment(read_markup(folder), variants)]
     return texts

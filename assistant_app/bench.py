@@ -125,11 +125,10 @@ def bench_asr(runs: int) -> dict:
     from asr import Recognizer, load_audio
     from asr.evaluate import error_rates
     from nlu import Parser
-    from nlu.data import parse_markup_line
+    from nlu.data import read_markup_lines
 
     recognizer, parser = Recognizer.from_pretrained(), Parser.from_pretrained()
-    rows = [parse_markup_line(line) for file in sorted((_resources() / "data/nlu/test").glob("*.tsv"))
-            for line in file.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    rows = read_markup_lines(_resources() / "data/nlu/test")
     rows = rows[:: max(1, len(rows) // runs)][:runs]
     with tempfile.TemporaryDirectory() as folder:
         clips = [load_audio(p) for p in _held_out_speech([text for _, text, _ in rows], Path(folder))]

@@ -65,22 +65,30 @@ def bio_tags(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[str], l
     return words, tags
 
 
-def read_markup(path: str | Path) -> list[Example]:
-    """Read a markup TSV file, or every *.tsv file of a folder."""
+def read_markup_lines(path: str | Path) -> list[tuple[str, str, list[tuple[int, int, str]]]]:
+    """(intent, plain text, char spans) of every line of a markup TSV file, or of every *.tsv
+    file of a folder; blank lines and # comments skipped."""
     path = Path(path)
     files = sorted(path.rglob("*.tsv")) if path.is_dir() else [path]
-    examples = []
+    rows = []
     for file in files:
         for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             try:
-                intent, text, spans = parse_markup_line(line)
+                rows.append(parse_markup_line(line))
             except ValueError as error:
                 raise ValueError(f"{file}:{number}: {error}") from None
-            words, tags = bio_tags(text, spans)
-            if words:
-                examples.append(Example(tuple(words), tuple(tags), intent))
+    return rows
+
+
+def read_markup(path: str | Path) -> list[Example]:
+    """Read a markup TSV file, or every *.tsv file of a folder."""
+    examples = []
+    for intent, text, spans in read_markup_lines(path):
+        words, tags = bio_tags(text, spans)
+        if words:
+            examples.append(Example(tuple(words), tuple(tags), intent))
     return examples
 
 
