@@ -87,6 +87,8 @@ class EndpointState:
 class VoiceActivity:
     """Live 16 kHz audio in, (speech probability, RMS level) per 32 ms frame out."""
 
+    frame_seconds = FRAME / SAMPLE_RATE
+
     def __init__(self) -> None:
         self._model = _new_model()
         self._pending = np.zeros(0, dtype=np.float32)
@@ -120,7 +122,7 @@ class Endpointer:
         return self._state
 
     def _step(self, probability: float, rms: float) -> EndpointState:
-        seconds = FRAME / SAMPLE_RATE
+        seconds = VoiceActivity.frame_seconds
         self._frames += 1
         speech = probability >= self.options.threshold
         if speech:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .audio_input import SAMPLE_RATE
+
 if TYPE_CHECKING:
     from .audio_input import AudioSource
-
-FRAME_SECONDS = 512 / 16000
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class BargeInDetector:
         self._elapsed = 0.0
         self._started: float | None = None
         self._echo = 0.0  # the loudest frame while calibrating
-        self._voiced: deque[bool] = deque(maxlen=round(self.options.window_seconds / FRAME_SECONDS))
+        self._frame_seconds = self._activity.frame_seconds
+        self._voiced: deque[bool] = deque(maxlen=round(self.options.window_seconds / self._frame_seconds))
         self._recent: deque[np.ndarray] = deque()
         self._recent_seconds = 0.0
 
@@ -63,13 +64,13 @@ class BargeInDetector:
         now = self.clock()
         self._started = now if self._started is None else self._started
         for probability, rms in self._activity.feed(chunk):
-            self._elapsed += FRAME_SECONDS
+            self._elapsed += self._frame_seconds
             if min(self._elapsed, now - self._started) <= options.calibration_seconds:
                 self._echo = max(self._echo, rms)
                 continue
             loud = rms >= self._echo * 10 ** (options.above_echo_db / 20)
             self._voiced.append(probability >= options.threshold and loud)
-            if sum(self._voiced) * FRAME_SECONDS >= options.speech_seconds:
+            if sum(self._voiced) * self._frame_seconds >= options.speech_seconds:
                 return True
         return False
 
@@ -83,9 +84,9 @@ class BargeInDetector:
 
     def _keep(self, chunk: np.ndarray) -> None:
         self._recent.append(chunk)
-        self._recent_seconds += len(chunk) / 16000
-        while self._recent and self._recent_seconds - len(self._recent[0]) / 16000 >= self.options.preroll_seconds:
-            self._recent_seconds -= len(self._recent.popleft()) / 16000
+        self._recent_seconds += len(chunk) / SAMPLE_RATE
+        while self._recent and self._recent_seconds - len(self._recent[0]) / SAMPLE_RATE >= self.options.preroll_seconds:
+            self._recent_seconds -= len(self._recent.popleft()) / SAMPLE_RATE
 
 
 class PrerolledSource:
