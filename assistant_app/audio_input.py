@@ -112,7 +112,7 @@ class Microphone:
         self.device = device
         self.block_seconds = block_seconds
         self.level = 0.0
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=round(60 / CHUNK_SECONDS))  # a minute of audio
+        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=round(60 / block_seconds))  # a minute of audio
         self._stream: Any = None
         self._failed = False
         self._stopping = False
