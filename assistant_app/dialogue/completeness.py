@@ -6,6 +6,7 @@ are a confident, complete request that does not end in open free text: "what tim
 ends at a short pause, "remind me to ..." or "take a note ..." waits for the long one."""
 from __future__ import annotations
 
+from nlu.normalize.numbers import words_to_digits
 from nlu.types import Interpretation
 
 SURE = 0.9
@@ -29,6 +30,8 @@ NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
 OPEN_ENDED = {"task", "item", "text", "query", "expression", "app", "label", "list"}
 # Slots the NLU turns into numbers or dates: one it could not (only "for ten" so far) is unfinished.
 TYPED = {"duration", "time", "date", "level", "amount"}
+# Slots one bare number may not finish: "at six" may go on "thirty", "march twenty" "first".
+CONTINUABLE = {"time", "date"}
 # Short answers that are whole on their own when the assistant has just asked yes or no.
 ANSWERS = {"dialog.confirm", "dialog.deny", "dialog.cancel"}
 
@@ -47,4 +50,12 @@ def sounds_complete(interpretation: Interpretation, awaiting: str | None = None)
     if any(not any(name in slots for name in choice) for choice in NEEDS.get(intent, ())):
         return False
     words = interpretation.text.rstrip(" .!?").lower()
-    return not any(name in OPEN_ENDED and words.endswith(slot.text.lower()) for name, slot in slots.items())
+    return not any(words.endswith(slot.text.lower()) and (
+        name in OPEN_ENDED or name in CONTINUABLE and _one_bare_number(slot.text))
+        for name, slot in slots.items())
+
+
+def _one_bare_number(text: str) -> bool:
+    """"six" or "at 5", not "six thirty", "5 pm", "half past six" or "the twenty first"."""
+    words = ["", *words_to_digits(text).split()]
+    return words[-1].isdigit() and sum(word.isdigit() for word in words) == 1 and words[-2] not in ("past", "to")

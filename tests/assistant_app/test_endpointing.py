@@ -15,7 +15,9 @@ from .test_speech_input import _speak, recognizer  # noqa: F401 - a fixture
 
 
 @pytest.mark.parametrize("text", ["what time is it", "set a timer for ten minutes", "tell me a joke",
-                                  "remind me to call mom at five", "add milk to my shopping list"])
+                                  "remind me to call mom at five pm", "set an alarm for six thirty",
+                                  "wake me up at half past six",
+                                  "add milk to my shopping list"])
 def test_whole_requests_may_end_at_a_short_pause(parser, text):
     assert sounds_complete(parser.parse(text))
 
@@ -23,6 +25,8 @@ def test_whole_requests_may_end_at_a_short_pause(parser, text):
 @pytest.mark.parametrize("text", [
     "set a timer for ten",  # the duration is not finished
     "remind me to call mom",  # when?
+    "set an alarm for six",  # "six ... thirty"
+    "remind me to call mom at 5",  # "5 ... pm"
     "take a note buy bread",  # dictation may go on
     "add milk",  # the item may be "milk and eggs"
     "what's the weather like on mars",  # out of scope: wait for the long pause
