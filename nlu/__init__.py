@@ -6,4 +6,4 @@
 from .parser import Parser
 from .types import Interpretation, Slot
 
-__all__ = ["Parser", "Interpretation", "Slot"]
+__all__ = ["Interpretation", "Parser", "Slot"]

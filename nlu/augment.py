@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from .data import Example, spans_from_tags
 from .tokens import tokenize
@@ -42,8 +42,9 @@ def durations(rng: random.Random) -> str:
     n = rng.randint(2, 90) if unit.startswith(("min", "sec")) else rng.randint(2, 12)
     fixed = ["an hour and a half", "half an hour", "a quarter of an hour", "an hour and a quarter",
              "two and a half hours", "a minute", "an hour", "a couple of minutes", "90 secs",
-             f"1 hour {rng.randint(5, 55)} minutes", f"{_say(rng.randint(1, 3), rng)} hours and "
-             f"{_say(rng.choice([10, 15, 20, 30, 45]), rng)} minutes"]
+             f"1 hour {rng.randint(5, 55)} minutes",
+             (f"{_say(rng.randint(1, 3), rng)} hours and "
+              f"{_say(rng.choice([10, 15, 20, 30, 45]), rng)} minutes")]
     return rng.choice(fixed) if rng.random() < 0.3 else f"{_say(n, rng)} {unit}"
 
 

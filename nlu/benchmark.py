@@ -53,7 +53,8 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path) -> dict:
     minutes = (time.monotonic() - started) / 60
     predictions = predict(Parser(model), test)
     metrics = score(test, predictions) if name == "snips" else clinc_scores(test, predictions)
-    metrics.update(seed=seed, train_minutes=round(minutes, 1), oos_threshold=round(model.config.oos_threshold, 3))
+    metrics.update(seed=seed, train_minutes=round(minutes, 1), oos_threshold=round(model.config.oos_threshold, 3),
+                   novelty_threshold=model.config.novelty_threshold)
     metrics.pop("top_confusions", None)
     print(json.dumps(metrics), flush=True)
     return metrics
@@ -79,8 +80,9 @@ def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict],
                                                    for k in missed) + ".")
     rows = [f"| {system} | {figures} |" for system, figures in PUBLISHED[name]]
     rows.append(f"| **this project**: MiniLM-L6 joint model (22M params) | **{line}** |")
-    section = [f"## {name}", "", f"Test split, {metric_names}, in percent. `{command}`: "
-               f"{minutes:.0f} minutes of training on 2 CPU cores.", "", "| system | figures |",
+    section = [f"## {name}", "", (f"Test split, {metric_names}, in percent. `{command}`: "
+                                  f"{minutes:.0f} minutes of training on 2 CPU cores."),
+               "", "| system | figures |",
                "| --- | --- |", *rows, "", verdict, ""]
     text = path.read_text() if path.exists() else "# NLU benchmarks\n\n"
     start = text.find(f"## {name}\n")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
@@ -36,19 +36,39 @@ def fit_threshold(probs: torch.Tensor, targets: torch.Tensor, oos_index: int | N
     return best[1]
 
 
-def fit_calibration(model, dev: Sequence[Example]) -> None:
-    """Set model.config.temperature and oos_threshold from dev examples."""
-    from .parser import intent_logits  # the parser imports the model module
+def fit_novelty_threshold(distances: torch.Tensor, final: torch.Tensor, targets: torch.Tensor,
+                          oos_index: int) -> float | None:
+    """The novelty distance above which turning predictions into out_of_scope maximises dev
+    accuracy (on top of the confidence threshold's decisions in `final`); None if no cut helps."""
+    best = ((final == targets).float().mean().item(), None)
+    for threshold in torch.quantile(distances, torch.linspace(0.5, 1.0, 501)).tolist():
+        cut = torch.where(distances > threshold, torch.tensor(oos_index), final)
+        accuracy = (cut == targets).float().mean().item()
+        if accuracy > best[0] + 1e-9:
+            best = (accuracy, threshold)
+    return best[1]
 
-    intents = model.config.intents
-    known = [e for e in dev if e.intent in intents]
+
+def fit_calibration(model, dev: Sequence[Example]) -> None:
+    """Set model.config's temperature, oos_threshold and (with a novelty bank) novelty_threshold
+    from dev examples."""
+    from .novelty import novelty
+    from .parser import sentence_outputs  # the parser imports the model module
+
+    config = model.config
+    known = [e for e in dev if e.intent in config.intents]
     if not known:
         return
-    logits = intent_logits(model, [e.words for e in known])
-    targets = torch.tensor([intents.index(e.intent) for e in known])
-    model.config.temperature = fit_temperature(logits, targets)
-    probs = torch.softmax(logits / model.config.temperature, dim=1)
-    oos = intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in intents else None
-    model.config.oos_threshold = fit_threshold(probs, targets, oos)
-    log.info("calibrated: temperature %.2f, out-of-scope threshold %.2f",
-             model.config.temperature, model.config.oos_threshold)
+    logits, vectors = sentence_outputs(model, [e.words for e in known])
+    targets = torch.tensor([config.intents.index(e.intent) for e in known])
+    config.temperature = fit_temperature(logits, targets)
+    probs = torch.softmax(logits / config.temperature, dim=1)
+    oos = config.intents.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in config.intents else None
+    config.oos_threshold = fit_threshold(probs, targets, oos)
+    if oos is not None and model.novelty_bank.numel():
+        confidence, predicted = probs.max(dim=1)
+        final = torch.where(confidence < config.oos_threshold, torch.tensor(oos), predicted)
+        config.novelty_threshold = fit_novelty_threshold(novelty(vectors, model.novelty_bank),
+                                                         final, targets, oos)
+    log.info("calibrated: temperature %.2f, out-of-scope threshold %.2f, novelty threshold %s",
+             config.temperature, config.oos_threshold, config.novelty_threshold)

@@ -1,7 +1,7 @@
 """BIO-constrained Viterbi decoding of slot tags: never an I- that does not continue its span."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 

@@ -1,8 +1,8 @@
 """Words -> word-piece tensors, with the index of each word's first piece."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import torch
 from transformers import PreTrainedTokenizerFast

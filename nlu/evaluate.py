@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .data import Example, spans_from_tags
 from .model import JointIntentSlotModel
@@ -62,5 +62,4 @@ def evaluate_model(model: JointIntentSlotModel, examples: Sequence[Example]) -> 
 
 def write_predictions(path: str | Path, predictions: Sequence[Interpretation]) -> None:
     with open(path, "w", encoding="utf-8") as out:
-        for prediction in predictions:
-            out.write(json.dumps(prediction.to_json(), ensure_ascii=False) + "\n")
+        out.writelines(json.dumps(prediction.to_json(), ensure_ascii=False) + "\n" for prediction in predictions)

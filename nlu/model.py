@@ -5,6 +5,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -31,7 +32,15 @@ class JointConfig:
     """Softmax temperature for intent confidences, fitted on held-out data."""
     oos_threshold: float = 0.0
     """Below this confidence an intent is reported as out_of_scope."""
+    novelty_threshold: float | None = None
+    """Farther than this from every training sentence (see novelty.py) is out_of_scope; None: off."""
     extra: dict = field(default_factory=dict)
+
+
+class JointOutput(NamedTuple):
+    intent_logits: torch.Tensor  # [batch, intents]
+    slot_logits: torch.Tensor  # [batch, pieces, tags]
+    sentence_vectors: torch.Tensor  # [batch, dim], mean-pooled states the intent head reads
 
 
 class JointIntentSlotModel(nn.Module):
@@ -45,19 +54,18 @@ class JointIntentSlotModel(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.intent_head = nn.Linear(hidden, len(config.intents))
         self.slot_head = nn.Linear(hidden, len(config.slot_tags))
+        # Unit sentence vectors of the in-scope training sentences, for novelty scores; empty: off.
+        self.register_buffer("novelty_bank", torch.zeros(0, hidden))
         for name, parameter in self.named_parameters():
             if name.startswith(FROZEN_PREFIXES):
                 parameter.requires_grad_(False)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor
-                ) -> tuple[torch.Tensor, torch.Tensor]:
-        """input_ids, attention_mask: [batch, pieces] -> intent logits [batch, intents],
-        slot logits [batch, pieces, tags]."""
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> JointOutput:
+        """input_ids, attention_mask: [batch, pieces] -> intent and slot logits, sentence vectors."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         hidden = self.dropout(hidden)  # [batch, pieces, dim]
-        intent_logits = self.intent_head(mean_pool(hidden, attention_mask))
-        slot_logits = self.slot_head(hidden)
-        return intent_logits, slot_logits
+        sentence_vectors = mean_pool(hidden, attention_mask)
+        return JointOutput(self.intent_head(sentence_vectors), self.slot_head(hidden), sentence_vectors)
 
     def save_pretrained(self, folder: str | Path) -> None:
         """Write config.json and the fine-tuned weights (fp16, frozen base weights left out)."""
@@ -65,12 +73,12 @@ class JointIntentSlotModel(nn.Module):
         folder.mkdir(parents=True, exist_ok=True)
         state = {name: tensor.detach().to(torch.float16).contiguous()
                  for name, tensor in self.state_dict().items()
-                 if not name.startswith(FROZEN_PREFIXES)}
+                 if not name.startswith(FROZEN_PREFIXES) and tensor.numel()}
         save_file(state, str(folder / "model.safetensors"))
         (folder / "config.json").write_text(json.dumps(asdict(self.config), indent=2) + "\n")
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path) -> "JointIntentSlotModel":
+    def from_pretrained(cls, folder: str | Path) -> JointIntentSlotModel:
         folder = Path(folder)
         config_path, weights_path = folder / "config.json", folder / "model.safetensors"
         if not config_path.exists() or not weights_path.exists():
@@ -78,8 +86,11 @@ class JointIntentSlotModel(nn.Module):
         config = JointConfig(**json.loads(config_path.read_text()))
         model = cls(config)
         state = {name: tensor.float() for name, tensor in load_file(str(weights_path)).items()}
+        if "novelty_bank" in state:  # its length is the number of training sentences
+            model.novelty_bank = state["novelty_bank"]
         missing, unexpected = model.load_state_dict(state, strict=False)
-        missing = [name for name in missing if not name.startswith(FROZEN_PREFIXES)]
+        missing = [name for name in missing
+                   if not name.startswith(FROZEN_PREFIXES) and name != "novelty_bank"]
         if missing or unexpected:
             raise ValueError(f"{weights_path}: missing {missing[:5]}, unexpected {unexpected[:5]}")
         return model.eval()

@@ -5,8 +5,8 @@ import datetime as dt
 import logging
 import os
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import torch
 
@@ -16,6 +16,7 @@ from .decoding import allowed_starts, allowed_transitions, viterbi
 from .encoding import encode
 from .model import JointIntentSlotModel
 from .normalize import normalize_slots
+from .novelty import novelty
 from .tokens import Token, tokenize
 from .types import Interpretation, Slot
 
@@ -30,13 +31,18 @@ def default_model_dir() -> Path:
 
 
 @torch.inference_mode()
-def intent_logits(model: JointIntentSlotModel, sentences: Sequence[Sequence[str]]) -> torch.Tensor:
-    """[sentences, intents] raw logits, computed in batches."""
-    rows = []
+def sentence_outputs(model: JointIntentSlotModel, sentences: Sequence[Sequence[str]]
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Raw intent logits [sentences, intents] and sentence vectors [sentences, dim], in batches."""
+    logits, vectors = [], []
     for i in range(0, len(sentences), 64):
         batch = encode(load_tokenizer(), sentences[i:i + 64], model.config.max_words)
-        rows.append(model(batch.input_ids, batch.attention_mask)[0])
-    return torch.cat(rows) if rows else torch.empty(0, len(model.config.intents))
+        output = model(batch.input_ids, batch.attention_mask)
+        logits.append(output.intent_logits)
+        vectors.append(output.sentence_vectors)
+    if not logits:
+        return torch.empty(0, len(model.config.intents)), torch.empty(0, model.novelty_bank.shape[1])
+    return torch.cat(logits), torch.cat(vectors)
 
 
 def clean_text(text: str) -> str:
@@ -57,7 +63,7 @@ class Parser:
         self._starts = allowed_starts(tags)
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path | None = None) -> "Parser":
+    def from_pretrained(cls, folder: str | Path | None = None) -> Parser:
         return cls(JointIntentSlotModel.from_pretrained(folder or default_model_dir()))
 
     @property
@@ -79,23 +85,27 @@ class Parser:
             chunk = todo[start:start + 64]
             batch = encode(self.tokenizer, [[t.text for t in tokens[i]] for i in chunk],
                            self.model.config.max_words)
-            intent_logits_, slot_logits = self.model(batch.input_ids, batch.attention_mask)
-            probs = torch.softmax(intent_logits_ / self.model.config.temperature, dim=-1)
-            slot_log_probs = torch.log_softmax(slot_logits, dim=-1)
+            output = self.model(batch.input_ids, batch.attention_mask)
+            probs = torch.softmax(output.intent_logits / self.model.config.temperature, dim=-1)
+            slot_log_probs = torch.log_softmax(output.slot_logits, dim=-1)
+            distances = novelty(output.sentence_vectors, self.model.novelty_bank)
             for row, i in enumerate(chunk):
                 word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
                 tags = [self.model.config.slot_tags[t]
                         for t in viterbi(word_log_probs, self._allowed, self._starts)]
-                results[i] = self._interpret(cleaned[i], tokens[i], probs[row], tags, now)
+                results[i] = self._interpret(cleaned[i], tokens[i], probs[row], float(distances[row]),
+                                             tags, now)
         return results  # type: ignore[return-value]
 
-    def _interpret(self, text: str, tokens: list[Token], probs: torch.Tensor, tags: list[str],
-                   now: dt.datetime | None) -> Interpretation:
-        intents = self.model.config.intents
+    def _interpret(self, text: str, tokens: list[Token], probs: torch.Tensor, distance: float,
+                   tags: list[str], now: dt.datetime | None) -> Interpretation:
+        config = self.model.config
+        intents = config.intents
         ranked = torch.argsort(probs, descending=True).tolist()
         intent, confidence = intents[ranked[0]], float(probs[ranked[0]])
         alternatives = tuple((intents[j], round(float(probs[j]), 4)) for j in ranked[1:4])
-        if confidence < self.model.config.oos_threshold and OUT_OF_SCOPE in intents:
+        too_far = config.novelty_threshold is not None and distance > config.novelty_threshold
+        if (confidence < config.oos_threshold or too_far) and OUT_OF_SCOPE in intents:
             alternatives = ((intent, round(confidence, 4)),) + alternatives
             intent, confidence = OUT_OF_SCOPE, float(probs[intents.index(OUT_OF_SCOPE)])
         if intent == OUT_OF_SCOPE:

@@ -6,19 +6,20 @@ import math
 import random
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import torch
 from torch import nn
 
 from .augment import augment
 from .base import load_tokenizer
-from .calibration import fit_calibration
+from .calibration import OUT_OF_SCOPE, fit_calibration
 from .data import Example
 from .encoding import IGNORE, encode, piece_labels
 from .model import JointConfig, JointIntentSlotModel
+from .novelty import build_bank
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +69,9 @@ def compute_loss(model: JointIntentSlotModel, batch: Sequence[Example],
     intents = torch.tensor([intent_index[e.intent] for e in batch])
     tags = [[tag_index.get(t, 0) for t in e.tags] for e in batch]
     labels = piece_labels(encoded, tags)
-    intent_logits, slot_logits = model(encoded.input_ids, encoded.attention_mask)
-    intent_loss = nn.functional.cross_entropy(intent_logits, intents, label_smoothing=0.05)
-    slot_loss = nn.functional.cross_entropy(slot_logits.flatten(0, 1), labels.flatten(),
+    output = model(encoded.input_ids, encoded.attention_mask)
+    intent_loss = nn.functional.cross_entropy(output.intent_logits, intents, label_smoothing=0.05)
+    slot_loss = nn.functional.cross_entropy(output.slot_logits.flatten(0, 1), labels.flatten(),
                                             ignore_index=IGNORE)
     return intent_loss + slot_loss
 
@@ -127,6 +128,7 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     from .evaluate import evaluate_model  # evaluation imports the parser, which imports the model
 
     options = options or TrainOptions()
+    originals = examples  # as given, before augmented copies are added
     rng = random.Random(options.seed)
     torch.manual_seed(options.seed)
     if options.augment_copies:
@@ -158,6 +160,8 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
             break
     if best is not None:
         model.load_state_dict(best[1])
+    if dev and OUT_OF_SCOPE in intents:  # dev then has out-of-scope examples to fit the cut on
+        model.novelty_bank = build_bank(model, originals)
     if dev:
         fit_calibration(model, dev)
     model.save_pretrained(out)

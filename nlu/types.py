@@ -1,8 +1,9 @@
 """Dataclasses that leave the NLU: what the parser understood of one utterance."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

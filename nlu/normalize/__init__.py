@@ -8,8 +8,15 @@ from .datetimes import parse_date, parse_time
 from .durations import parse_duration
 from .numbers import parse_level, parse_number, words_to_digits
 
-__all__ = ["normalize_slots", "parse_date", "parse_time", "parse_duration", "parse_level",
-           "parse_number", "words_to_digits"]
+__all__ = [
+    "normalize_slots",
+    "parse_date",
+    "parse_duration",
+    "parse_level",
+    "parse_number",
+    "parse_time",
+    "words_to_digits",
+]
 
 
 def normalize_slots(spans: dict[str, str], now: dt.datetime | None = None) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def test_team_data_covers_every_intent_of_the_schema():
     if not schema.exists():
         pytest.skip("the shared spec is not beside this checkout")
     import re
-    intents = set(re.findall(r"^\| `([a-z_.]+)` \|", schema.read_text(), re.M))
+    intents = set(re.findall(r"^\| `([a-z_.]+)` \|", schema.read_text(), re.MULTILINE))
     train = read_examples(ROOT / "resources/data/nlu/train")
     test = read_examples(ROOT / "resources/data/nlu/test")
     assert intents <= {e.intent for e in train}
