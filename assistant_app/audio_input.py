@@ -14,9 +14,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from asr.audio import SAMPLE_RATE  # the microphone records at the rate the models take
+
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
 CHUNK_SECONDS = 0.1
 
 
