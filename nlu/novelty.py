@@ -31,4 +31,4 @@ def build_bank(model, examples: Sequence[Example]) -> torch.Tensor:
     from .parser import sentence_outputs  # the parser imports the model module
 
     sentences = sorted({e.words for e in examples if e.intent != OUT_OF_SCOPE})
-    return unit(sentence_outputs(model, sentences)[1]) if sentences else torch.zeros(0, 1)
+    return unit(sentence_outputs(model, sentences)[1])

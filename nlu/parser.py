@@ -41,7 +41,8 @@ def sentence_outputs(model: JointIntentSlotModel, sentences: Sequence[Sequence[s
         logits.append(output.intent_logits)
         vectors.append(output.sentence_vectors)
     if not logits:
-        return torch.empty(0, len(model.config.intents)), torch.empty(0, model.novelty_bank.shape[1])
+        return (torch.empty(0, len(model.config.intents)),
+                torch.empty(0, model.encoder.config.hidden_size))
     return torch.cat(logits), torch.cat(vectors)
 
 
