@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from nlu.benchmark import SHARED, run_benchmark
+from nlu.benchmark import SHARED, run_benchmark, write_report
 
 
 @pytest.mark.parametrize("name", ["snips", "clinc150"])
@@ -19,3 +19,17 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     assert summary["benchmark"] == name and len(summary["runs"]) == 1
     text = report.read_text()
     assert f"## {name}" in text and "this project" in text and "Larson" in text or "Chen" in text
+
+
+def test_rerunning_one_benchmark_replaces_only_its_section(tmp_path):
+    report = tmp_path / "benchmarks.md"
+    snips = {"intent_accuracy": 0.99, "slot_f1": 0.97, "exact_match": 0.93}
+    clinc = {"in_scope_accuracy": 0.97, "oos_recall": 0.75}
+    runs = [{"train_minutes": 1.0}]
+    write_report(report, "snips", "first", snips, runs, "cmd")
+    write_report(report, "clinc150", "clinc line", clinc, runs, "cmd")
+    write_report(report, "snips", "second", snips, runs, "cmd")
+    text = report.read_text()
+    assert "first" not in text and text.count("## snips") == 1 and text.count("## clinc150") == 1
+    assert "second" in text and "clinc line" in text
+    assert "\n\n## clinc150" in text  # sections stay apart
