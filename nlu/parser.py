@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 
 from .base import load_tokenizer
+from .calibration import OUT_OF_SCOPE
 from .data import spans_from_tags
 from .decoding import allowed_starts, allowed_transitions, viterbi
 from .encoding import encode
@@ -21,7 +22,6 @@ from .tokens import Token, tokenize
 from .types import Interpretation, Slot
 
 log = logging.getLogger(__name__)
-OUT_OF_SCOPE = "out_of_scope"
 MAX_CHARS = 1000  # longer input is cut: no command needs more, and parsing stays fast
 
 
