@@ -4,7 +4,8 @@ Stages (each resumable: finished files are kept and skipped):
 1. sentences: the assistant's training commands (and slot-substituted variants), general
    English, jokes and knowledge-base text, all in spoken form;
 2. synthetic speech: each sentence spoken by a random training voice (Piper, espeak-ng
-   variants and accents, flite, festival) at a random rate and pitch;
+   variants and accents, flite, festival) at a random rate and pitch, and a share of them
+   once more by a Kokoro voice (accented women's and men's voices, and blends of them);
 3. held-out sets: the NLU's held-out test commands and some training sentences spoken by
    voices that never train (`voices.HELD_OUT_VOICES`);
 4. real speech from ../shared/data/speech, split by speaker into train and held-out.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .text import spoken_form
-from .voices import VoiceSpec, held_out_voices, in_turn, synthesize, training_voices
+from .voices import VoiceSpec, held_out_voices, in_turn, kokoro_voices, synthesize, training_voices
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ ENGINE_SHARE = {"piper": 0.3, "espeak": 0.4, "flite": 0.15, "festival": 0.15}
 """Share of the assistant's commands each engine speaks: Piper is the most natural voice."""
 GENERAL_SHARE = {"espeak": 0.6, "flite": 0.2, "festival": 0.2}
 """General English goes to the fast engines: Piper's time is spent on the commands."""
+KOKORO_SHARE = {"commands": 0.15, "general": 0.2}
+"""Share of the sentences that a Kokoro voice speaks once more (it is slow: ~0.5 s a second of speech)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,17 @@ def _assign(texts: dict[str, int], voices: list[VoiceSpec], out: Path, seed: int
                 jobs[voice].append((text, path))
 
 
+def _assign_share(texts: dict[str, int], voices: list[VoiceSpec], share: float, out: Path, seed: int,
+                  jobs: dict[VoiceSpec, list[tuple[str, Path]]]) -> None:
+    """Add to `jobs` one more copy of about `share` of the texts, by one of `voices`; which texts,
+    and which voice, is fixed by the text (adding sentences later reshuffles nothing)."""
+    for text in texts:
+        rng = random.Random(f"{seed}|extra|{text}")
+        if rng.random() < share:
+            voice = rng.choice(voices)
+            jobs[voice].append((text, out / "wav" / _file_name(voice, text)))
+
+
 def _in_turn(texts: list[str], voices: list[VoiceSpec], out: Path) -> dict[VoiceSpec, list[tuple[str, Path]]]:
     """Each text spoken by the next voice in turn (the held-out sets)."""
     return {voice: [(texts[i], out / "wav" / _file_name(voice, texts[i])) for i in indices]
@@ -118,7 +132,7 @@ def _synthesize_all(jobs: dict[VoiceSpec, list[tuple[str, Path]]], workers: int,
         for start in range(0, len(items), chunk):
             part = [(t, str(p)) for t, p in items[start:start + chunk]]
             tasks.append((voice.key, part, start))
-    tasks.sort(key=lambda task: task[0].startswith("piper"), reverse=True)  # slowest first
+    tasks.sort(key=lambda task: task[0].startswith(("piper", "kokoro")), reverse=True)  # slowest first
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for done, future in enumerate([pool.submit(_run_job, *task) for task in tasks], 1):
             future.result()
@@ -170,6 +184,8 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     train_jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
     _assign(commands, training_voices(), out, seed, ENGINE_SHARE, train_jobs)
     _assign(general, training_voices(), out, seed, GENERAL_SHARE, train_jobs)
+    _assign_share(commands, kokoro_voices(), KOKORO_SHARE["commands"], out, seed, train_jobs)
+    _assign_share(general, kokoro_voices(), KOKORO_SHARE["general"], out, seed, train_jobs)
     test_texts = list(dict.fromkeys(map(spoken_form, _nlu_sentences(RESOURCES / "data" / "nlu" / "test", 0))))
     held = held_out_voices()
     test_jobs = _in_turn(test_texts, held, out)

