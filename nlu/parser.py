@@ -89,7 +89,8 @@ class Parser:
             output = self.model(batch.input_ids, batch.attention_mask)
             probs = torch.softmax(output.intent_logits / self.model.config.temperature, dim=-1)
             slot_log_probs = torch.log_softmax(output.slot_logits, dim=-1)
-            distances = novelty(output.sentence_vectors, self.model.novelty_bank)
+            distances = (novelty(output.sentence_vectors, self.model.novelty_bank)
+                         if self.model.config.novelty_threshold is not None else torch.zeros(len(chunk)))
             for row, i in enumerate(chunk):
                 word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
                 tags = [self.model.config.slot_tags[t]
