@@ -6,7 +6,7 @@ import logging
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,10 +64,11 @@ class LexiconDecoder:
     """Beam search over the words of a lexicon, scored by an n-gram LM (flashlight via torchaudio).
 
     The lexicon and LM come from the assistant's sentences plus `bias_phrases`: the user's
-    own words (list items, application names), which the recognizer can then spell."""
+    own words (list items, application names), which the recognizer can then spell; and
+    `background`, common English words with their frequencies, for the words in between."""
 
     def __init__(self, vocabulary: Vocabulary, sentences: Sequence[str], bias_phrases: Sequence[str] = (),
-                 options: BeamOptions = BeamOptions()) -> None:
+                 options: BeamOptions = BeamOptions(), background: Mapping[str, float] | None = None) -> None:
         from torchaudio.models.decoder import ctc_decoder
 
         from .lm import build_arpa
@@ -75,12 +76,13 @@ class LexiconDecoder:
         self.vocabulary = vocabulary
         bias = [b for b in (spoken_form(p) for p in bias_phrases) if b]
         corpus = list(sentences) + [carrier.format(b) for b in bias for carrier in BIAS_CARRIERS]
-        words = sorted({w for s in corpus for w in s.split()})
+        background = background or {}
+        words = sorted({w for s in corpus for w in s.split()} | set(background))
         with tempfile.TemporaryDirectory(prefix="asr-lm-") as folder:
             lexicon, tokens, arpa = (Path(folder) / name for name in ("lexicon.txt", "tokens.txt", "lm.arpa"))
             lexicon.write_text("".join(self._lexicon_line(w) for w in words), encoding="utf-8")
             tokens.write_text("\n".join(vocabulary.tokens) + "\n", encoding="utf-8")
-            arpa.write_text(build_arpa(corpus), encoding="utf-8")
+            arpa.write_text(build_arpa(corpus, background=background), encoding="utf-8")
             with _quiet_stderr():  # KenLM prints a progress bar while it reads ARPA
                 self._decoder = ctc_decoder(
                     lexicon=str(lexicon), tokens=str(tokens), lm=str(arpa), beam_size=options.beam_size,

@@ -74,7 +74,8 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, lm_weights: Sequence[fl
     for lm_weight in lm_weights:
         for word_score in word_scores:
             options = BeamOptions(lm_weight=lm_weight, word_score=word_score)
-            decoder = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), options)
+            decoder = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), options,
+                                     recognizer.background_words)
             hypotheses = [decoder.decode(e).text for e in emissions]
             results.append({"lm_weight": lm_weight, "word_score": word_score,
                             **error_rates(references, hypotheses)})

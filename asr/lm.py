@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
 
@@ -41,19 +41,25 @@ def _discount(counts: Counter) -> float:
     return n1 / (n1 + 2 * n2) if n1 and n2 else 0.5
 
 
-def build_arpa(sentences: Iterable[str], order: int = 3) -> str:
-    """ARPA text of an interpolated Kneser-Ney `order`-gram model of `sentences`."""
+def build_arpa(sentences: Iterable[str], order: int = 3, background: Mapping[str, float] | None = None) -> str:
+    """ARPA text of an interpolated Kneser-Ney `order`-gram model of `sentences`.
+
+    `background` (word -> relative frequency in general English) widens the vocabulary: the
+    unigram mass Kneser-Ney holds back for unseen words is shared out in proportion to it,
+    instead of evenly, so a common word the sentences lack ("denver") is still possible."""
     counts = _counts((s.split() for s in sentences if s.strip()), order)
     adjusted = _continuation_counts(counts, order)
-    vocabulary = sorted({g[0] for g in adjusted[1]} | {UNK} - {BOS})
+    background = background or {}
+    vocabulary = sorted({g[0] for g in adjusted[1]} | set(background) | {UNK} - {BOS})
     probs: list[dict[tuple, float]] = [{} for _ in range(order + 1)]
     backoffs: list[dict[tuple, float]] = [{} for _ in range(order + 1)]
     unigram_total = sum(c for g, c in adjusted[1].items() if g != (BOS,))
     discount = _discount(adjusted[1])
     unseen_mass = discount * sum(1 for g in adjusted[1] if g != (BOS,)) / unigram_total
+    share = _background_share(vocabulary, background)
     for word in vocabulary:
         count = adjusted[1].get((word,), 0)
-        probs[1][(word,)] = max(count - discount, 0) / unigram_total + unseen_mass / len(vocabulary)
+        probs[1][(word,)] = max(count - discount, 0) / unigram_total + unseen_mass * share[word]
     probs[1][(BOS,)] = 0.0  # never predicted; listed for its back-off weight
     for n in range(2, order + 1):
         discount = _discount(adjusted[n])
@@ -69,6 +75,15 @@ def build_arpa(sentences: Iterable[str], order: int = 3) -> str:
             lower = _lookup(probs, backoffs, gram[1:])
             probs[n][gram] = (count - discount) / context_totals[context] + backoffs[n - 1][context] * lower
     return _format(probs, backoffs, order)
+
+
+def _background_share(vocabulary: list[str], background: Mapping[str, float]) -> dict[str, float]:
+    """Each word's share of the held-back mass: half evenly, half by background frequency."""
+    even = 1.0 / len(vocabulary)
+    total = sum(background.get(word, 0.0) for word in vocabulary)
+    if not total:
+        return dict.fromkeys(vocabulary, even)
+    return {word: 0.5 * even + 0.5 * background.get(word, 0.0) / total for word in vocabulary}
 
 
 def _lookup(probs: list[dict], backoffs: list[dict], gram: tuple) -> float:

@@ -8,7 +8,8 @@ Stages (each resumable: finished files are kept and skipped):
    once more by a Kokoro voice (accented women's and men's voices, and blends of them);
 3. held-out sets: the NLU's held-out test commands and some training sentences spoken by
    voices that never train (`voices.HELD_OUT_VOICES`);
-4. real speech from ../shared/data/speech, split by speaker into train and held-out.
+4. real speech from ../shared/data/speech, split by speaker into train and held-out;
+5. the decoder's words: the sentences (`lm_corpus.txt`) and common English (`words.tsv`).
 Manifests are TSV `path<TAB>transcript<TAB>source`, paths relative to the manifest."""
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ import hashlib
 import logging
 import os
 import random
+import re
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .recognizer import BACKGROUND_WORDS, LM_CORPUS
 from .text import spoken_form
 from .voices import VoiceSpec, held_out_voices, in_turn, kokoro_voices, synthesize, training_voices
 
@@ -33,6 +36,8 @@ ENGINE_SHARE = {"piper": 0.3, "espeak": 0.4, "flite": 0.15, "festival": 0.15}
 """Share of the assistant's commands each engine speaks: Piper is the most natural voice."""
 GENERAL_SHARE = {"espeak": 0.6, "flite": 0.2, "festival": 0.2}
 """General English goes to the fast engines: Piper's time is spent on the commands."""
+BACKGROUND_WORD_COUNT = 20000
+"""The decoder's general-English vocabulary beyond the LM sentences: this many most frequent words."""
 KOKORO_SHARE = {"commands": 0.15, "general": 0.2}
 """Share of the sentences that a Kokoro voice speaks once more (it is slow: ~0.5 s a second of speech)."""
 
@@ -199,4 +204,15 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     _write_manifest(out / "dev.tsv", _synthetic(dev_jobs) + real_dev)
     _write_manifest(out / "test.tsv", _synthetic(test_jobs))
     _write_manifest(out / "real-dev.tsv", real_held)
-    (out / "lm_corpus.txt").write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    (out / LM_CORPUS).write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    write_background_words(out / BACKGROUND_WORDS)
+
+
+def write_background_words(path: Path, count: int = BACKGROUND_WORD_COUNT) -> None:
+    """The `count` most frequent English words (wordfreq's blend of subtitles, books, web and
+    speech) that the recognizer can spell, with their frequencies, as `word<TAB>frequency`."""
+    import wordfreq
+
+    words = [w for w in wordfreq.top_n_list("en", 3 * count) if re.fullmatch(r"[a-z]+('[a-z]+)?", w)][:count]
+    lines = [f"{word}\t{wordfreq.word_frequency(word, 'en'):.3g}" for word in words]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

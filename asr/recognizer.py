@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "resources" / "models" / "asr"
 LM_CORPUS = "lm_corpus.txt"
+BACKGROUND_WORDS = "words.tsv"
+"""Common English words and their frequencies (`word<TAB>frequency`): the decoder's wider vocabulary."""
 DECODER_CONFIG = "decoder.json"
 """Beam-search settings tuned on the dev set (`python -m asr tune`), kept beside the model."""
 
@@ -50,13 +52,14 @@ class Recognizer:
     """An acoustic model plus a decoder: greedy, or lexicon + n-gram LM beam search."""
 
     def __init__(self, acoustic: AcousticModel, lm_sentences: Sequence[str] = (), beam: bool = True,
-                 options: BeamOptions | None = None) -> None:
+                 options: BeamOptions | None = None, background_words: Mapping[str, float] | None = None) -> None:
         self.acoustic = acoustic
         self.options = options or BeamOptions()
         self._sentences = list(lm_sentences)
+        self.background_words = dict(background_words or {})
         self._lock = threading.Lock()
-        self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), self.options) \
-            if beam and self._sentences else None
+        self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), self.options,
+                                       self.background_words) if beam and self._sentences else None
 
     @classmethod
     def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> Recognizer:
@@ -68,7 +71,8 @@ class Recognizer:
         sentences = corpus.read_text(encoding="utf-8").splitlines() if corpus.exists() else []
         tuned = folder / DECODER_CONFIG
         options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
-        return cls(load_acoustic_model(folder), sentences, beam=beam, options=options)
+        return cls(load_acoustic_model(folder), sentences, beam=beam, options=options,
+                   background_words=read_background_words(folder / BACKGROUND_WORDS))
 
     def set_context(self, phrases: Sequence[str]) -> None:
         """Bias recognition toward the user's own words (list items, app names, ...).
@@ -76,7 +80,8 @@ class Recognizer:
         Builds the new decoder first and swaps it in, so recognition never waits on it."""
         if not self._sentences:
             return
-        decoder = LexiconDecoder(self.acoustic.vocabulary, self._sentences, phrases, self.options)
+        decoder = LexiconDecoder(self.acoustic.vocabulary, self._sentences, phrases, self.options,
+                                 self.background_words)
         with self._lock:
             self._decoder = decoder
 
@@ -133,3 +138,15 @@ class Recognizer:
         from .streaming import StreamingSession
 
         return StreamingSession(self, sample_rate)
+
+
+def read_background_words(path: Path) -> dict[str, float]:
+    """`word<TAB>frequency` lines -> {word: frequency}; no file, no words."""
+    if not path.exists():
+        return {}
+    words = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, frequency = line.partition("\t")
+        if word and frequency:
+            words[word] = float(frequency)
+    return words

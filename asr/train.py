@@ -23,6 +23,7 @@ from .decoding import greedy
 from .evaluate import error_rates, read_manifest
 from .features import LogMel, frame_count, level_gain
 from .model import ConformerCTC, ConformerCTCConfig
+from .recognizer import BACKGROUND_WORDS, LM_CORPUS
 from .text import TOKENS, WORD_SEPARATOR
 
 log = logging.getLogger(__name__)
@@ -195,9 +196,9 @@ def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Pa
         if scores["wer"] < state["best_wer"]:
             state["best_wer"] = scores["wer"]
             model.save_pretrained(out / "best")
-            corpus = Path(options.data) / "lm_corpus.txt"  # the decoder's sentences travel with the model
-            if corpus.exists():
-                shutil.copyfile(corpus, out / "best" / "lm_corpus.txt")
+            for name in (LM_CORPUS, BACKGROUND_WORDS):  # the decoder's words travel with the model
+                if (Path(options.data) / name).exists():
+                    shutil.copyfile(Path(options.data) / name, out / "best" / name)
         _save_checkpoint(checkpoint, model, optimizer, state, options)
         last_save = time.monotonic()
     return out / "best"

@@ -118,6 +118,16 @@ def test_user_words_become_recognisable_after_set_context(recognizer):
     assert word not in recognizer.vocabulary_words
 
 
+def test_common_english_words_are_spellable_beyond_the_assistant_sentences(recognizer):
+    from asr.decoding import LexiconDecoder
+
+    emissions = _spelled("play jazz from denver", recognizer.acoustic.vocabulary.tokens)
+    vocabulary, sentences = recognizer.acoustic.vocabulary, recognizer.sentences
+    assert "denver" not in LexiconDecoder(vocabulary, sentences).decode(emissions).text
+    wider = LexiconDecoder(vocabulary, sentences, background={"denver": 2e-5, "the": 0.05})
+    assert wider.decode(emissions).text == "play jazz from denver"
+
+
 def test_long_recordings_are_transcribed_piece_by_piece(recognizer, spoken, tmp_path):
     gap = np.zeros(16000, np.float32)
     minute = np.concatenate([np.concatenate([clip, gap]) for clip in spoken] * 4)

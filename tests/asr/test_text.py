@@ -40,10 +40,13 @@ def _read_arpa(text):
     return probs, backoffs
 
 
-def test_language_model_is_a_proper_distribution_in_every_context():
-    sentences = ["set a timer for ten minutes", "set an alarm for seven", "add milk to my shopping list",
-                 "add eggs to the list", "what time is it", "set a timer for five minutes"]
-    probs, backoffs = _read_arpa(build_arpa(sentences))
+SENTENCES = ["set a timer for ten minutes", "set an alarm for seven", "add milk to my shopping list",
+             "add eggs to the list", "what time is it", "set a timer for five minutes"]
+
+
+@pytest.mark.parametrize("background", [None, {"the": 0.05, "denver": 2e-5, "aqueduct": 1e-6}])
+def test_language_model_is_a_proper_distribution_in_every_context(background):
+    probs, backoffs = _read_arpa(build_arpa(SENTENCES, background=background))
 
     def p(word, history):
         if history + (word,) in probs:
@@ -56,3 +59,9 @@ def test_language_model_is_a_proper_distribution_in_every_context():
     for history in [(), ("<s>",), ("set", "a"), ("add",), ("zebra", "crossing")]:
         assert sum(p(w, history) for w in vocabulary) == pytest.approx(1.0, abs=1e-4)
     assert p("timer", ("set", "a")) > p("alarm", ("set", "a"))
+
+
+def test_common_words_the_sentences_lack_are_possible_by_their_frequency():
+    probs, _ = _read_arpa(build_arpa(SENTENCES, background={"the": 0.05, "denver": 2e-5, "aqueduct": 1e-6}))
+    assert probs[("denver",)] > probs[("aqueduct",)] > 0
+    assert probs[("timer",)] > probs[("denver",)]  # the assistant's own words stay the likely ones

@@ -1,0 +1,28 @@
+"""Preparing training data: the share of sentences Kokoro speaks stays put when sentences are
+added (finished speech is never re-synthesised), and the decoder's common-English word list."""
+from collections import defaultdict
+
+from asr.prepare import _assign_share, write_background_words
+from asr.recognizer import read_background_words
+from asr.text import TOKENS
+from asr.voices import kokoro_voices
+
+
+def test_kokoro_share_is_fixed_by_each_sentence(tmp_path):
+    texts = {f"sentence number {i}": 1 for i in range(400)}
+    first, second = defaultdict(list), defaultdict(list)
+    _assign_share(texts, kokoro_voices(), 0.2, tmp_path, 0, first)
+    _assign_share(texts | {f"another sentence {i}": 1 for i in range(400)}, kokoro_voices(), 0.2, tmp_path, 0,
+                  second)
+    chosen = {item for items in first.values() for item in items}
+    assert chosen <= {item for items in second.values() for item in items}
+    assert 40 < len(chosen) < 120  # about a fifth of 400
+    assert {voice.engine for voice in second} == {"kokoro"}
+
+
+def test_common_english_words_for_the_decoder(tmp_path):
+    write_background_words(tmp_path / "words.tsv", count=5000)
+    words = read_background_words(tmp_path / "words.tsv")
+    assert len(words) == 5000 and {"the", "weather", "tomorrow", "don't"} <= set(words)
+    assert all(set(word) <= set(TOKENS) for word in words)  # spellable by the model
+    assert words["the"] > words["weather"] > 0
