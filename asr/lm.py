@@ -5,11 +5,21 @@ assistant's sentences plus general English), so it is built in seconds and can b
 when the user's own words change (list items, application names)."""
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 BOS, EOS, UNK = "<s>", "</s>", "<unk>"
+LM_CORPUS = "lm_corpus.txt"
+"""The LM's sentences, one a line, in a model folder."""
+BACKGROUND_WORDS = "words.tsv"
+"""Common English words and their frequencies (`word<TAB>frequency`): the decoder's wider vocabulary."""
+BACKGROUND_SHARE = 0.5
+"""How much of the mass held back for unseen words follows background frequency (the rest is even)."""
 
 
 def _counts(sentences: Iterable[list[str]], order: int) -> list[Counter]:
@@ -45,12 +55,13 @@ def build_arpa(sentences: Iterable[str], order: int = 3, background: Mapping[str
     """ARPA text of an interpolated Kneser-Ney `order`-gram model of `sentences`.
 
     `background` (word -> relative frequency in general English) widens the vocabulary: the
-    unigram mass Kneser-Ney holds back for unseen words is shared out in proportion to it,
-    instead of evenly, so a common word the sentences lack ("denver") is still possible."""
+    unigram mass Kneser-Ney holds back for unseen words is shared out partly in proportion to
+    it (`BACKGROUND_SHARE`), partly evenly, so a common word the sentences lack ("denver") is
+    possible, and a frequent one more so."""
     counts = _counts((s.split() for s in sentences if s.strip()), order)
     adjusted = _continuation_counts(counts, order)
-    background = background or {}
-    vocabulary = sorted({g[0] for g in adjusted[1]} | set(background) | {UNK} - {BOS})
+    background = {w: f for w, f in (background or {}).items() if not w.startswith("<")}
+    vocabulary = sorted(({g[0] for g in adjusted[1]} | set(background) | {UNK}) - {BOS})
     probs: list[dict[tuple, float]] = [{} for _ in range(order + 1)]
     backoffs: list[dict[tuple, float]] = [{} for _ in range(order + 1)]
     unigram_total = sum(c for g, c in adjusted[1].items() if g != (BOS,))
@@ -78,12 +89,27 @@ def build_arpa(sentences: Iterable[str], order: int = 3, background: Mapping[str
 
 
 def _background_share(vocabulary: list[str], background: Mapping[str, float]) -> dict[str, float]:
-    """Each word's share of the held-back mass: half evenly, half by background frequency."""
+    """Each word's share of the held-back mass: partly even, partly by background frequency."""
     even = 1.0 / len(vocabulary)
     total = sum(background.get(word, 0.0) for word in vocabulary)
     if not total:
         return dict.fromkeys(vocabulary, even)
-    return {word: 0.5 * even + 0.5 * background.get(word, 0.0) / total for word in vocabulary}
+    return {word: (1 - BACKGROUND_SHARE) * even + BACKGROUND_SHARE * background.get(word, 0.0) / total
+            for word in vocabulary}
+
+
+def read_background_words(path: Path) -> dict[str, float]:
+    """`word<TAB>frequency` lines -> {word: frequency}; no file, no words; a bad line is skipped."""
+    if not path.exists():
+        return {}
+    words = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        word, _, frequency = line.partition("\t")
+        try:
+            words[word] = float(frequency)
+        except ValueError:
+            log.warning("%s:%d: not `word<TAB>frequency`, skipped", path, number)
+    return {w: f for w, f in words.items() if w and f > 0}
 
 
 def _lookup(probs: list[dict], backoffs: list[dict], gram: tuple) -> float:

@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .recognizer import BACKGROUND_WORDS, LM_CORPUS
+from .lm import BACKGROUND_WORDS, LM_CORPUS
 from .text import spoken_form
 from .voices import VoiceSpec, held_out_voices, in_turn, kokoro_voices, synthesize, training_voices
 
@@ -213,6 +213,16 @@ def write_background_words(path: Path, count: int = BACKGROUND_WORD_COUNT) -> No
     speech) that the recognizer can spell, with their frequencies, as `word<TAB>frequency`."""
     import wordfreq
 
-    words = [w for w in wordfreq.top_n_list("en", 3 * count) if re.fullmatch(r"[a-z]+('[a-z]+)?", w)][:count]
-    lines = [f"{word}\t{wordfreq.word_frequency(word, 'en'):.3g}" for word in words]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frequency = {w: wordfreq.word_frequency(w, "en") for w in wordfreq.top_n_list("en", 3 * count)
+                 if re.fullmatch(r"[a-z]+('[a-z]+)?", w)}
+    contractions = {w.replace("'", ""): frequency[w] for w in frequency if "'" in w}
+    words = [w for w in frequency if not _tokenizer_debris(w, frequency[w], contractions.get(w, 0.0))]
+    path.write_text("".join(f"{word}\t{frequency[word]:.3g}\n" for word in words[:count]), encoding="utf-8")
+
+
+def _tokenizer_debris(word: str, frequency: float, contraction_frequency: float) -> bool:
+    """Pieces of split contractions ("s", "ll", "ve") and contractions typed without their
+    apostrophe ("dont", "youre": far rarer than the real one), but not "its", "were", "well"."""
+    if len(word) == 1:
+        return word not in ("a", "i")
+    return word in ("ll", "re", "ve") or frequency < 0.1 * contraction_frequency

@@ -16,6 +16,7 @@ import numpy as np
 from .acoustic import AcousticModel, load_acoustic_model
 from .audio import SAMPLE_RATE, AudioError, read_blocks, resample, to_mono
 from .decoding import BeamOptions, Hypothesis, LexiconDecoder, greedy
+from .lm import BACKGROUND_WORDS, LM_CORPUS, read_background_words
 from .text import written_form
 from .vad import speech_segments
 
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = Path(__file__).resolve().parents[1] / "resources" / "models" / "asr"
-LM_CORPUS = "lm_corpus.txt"
-BACKGROUND_WORDS = "words.tsv"
-"""Common English words and their frequencies (`word<TAB>frequency`): the decoder's wider vocabulary."""
 DECODER_CONFIG = "decoder.json"
 """Beam-search settings tuned on the dev set (`python -m asr tune`), kept beside the model."""
 
@@ -139,14 +137,3 @@ class Recognizer:
 
         return StreamingSession(self, sample_rate)
 
-
-def read_background_words(path: Path) -> dict[str, float]:
-    """`word<TAB>frequency` lines -> {word: frequency}; no file, no words."""
-    if not path.exists():
-        return {}
-    words = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        word, _, frequency = line.partition("\t")
-        if word and frequency:
-            words[word] = float(frequency)
-    return words

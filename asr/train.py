@@ -22,8 +22,8 @@ from .augment import augment_waveform, spec_augment
 from .decoding import greedy
 from .evaluate import error_rates, read_manifest
 from .features import LogMel, frame_count, level_gain
+from .lm import BACKGROUND_WORDS, LM_CORPUS
 from .model import ConformerCTC, ConformerCTCConfig
-from .recognizer import BACKGROUND_WORDS, LM_CORPUS
 from .text import TOKENS, WORD_SEPARATOR
 
 log = logging.getLogger(__name__)

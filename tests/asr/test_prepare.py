@@ -2,8 +2,8 @@
 added (finished speech is never re-synthesised), and the decoder's common-English word list."""
 from collections import defaultdict
 
+from asr.lm import read_background_words
 from asr.prepare import _assign_share, write_background_words
-from asr.recognizer import read_background_words
 from asr.text import TOKENS
 from asr.voices import kokoro_voices
 
@@ -26,3 +26,11 @@ def test_common_english_words_for_the_decoder(tmp_path):
     assert len(words) == 5000 and {"the", "weather", "tomorrow", "don't"} <= set(words)
     assert all(set(word) <= set(TOKENS) for word in words)  # spellable by the model
     assert words["the"] > words["weather"] > 0
+    assert not {"dont", "youre", "s", "ll"} & set(words)  # tokenizer debris the decoder would spell
+    assert {"its", "were", "well"} <= set(words)
+
+
+def test_a_damaged_word_list_loses_only_its_bad_lines(tmp_path):
+    (tmp_path / "words.tsv").write_text("the\t0.05\nbroken line\nweather\tlots\ndenver\t2e-05\n")
+    assert read_background_words(tmp_path / "words.tsv") == {"the": 0.05, "denver": 2e-05}
+    assert read_background_words(tmp_path / "missing.tsv") == {}

@@ -26,6 +26,14 @@ SENTENCES = ["set a timer for ten minutes", "your pizza timer is done", "it's se
              "volume set to forty percent", "playing the next song", "good morning"]
 
 
+@pytest.mark.parametrize("text, phonemes", [
+    ("bird", "bˈɜɹd"), ("church", "ʧˈɜɹʧ"), ("the hour of power", "ðɪ ˈWəɹ ʌv pˈWəɹ"), ("button", "bˈʌtᵊn"),
+    ("set an alarm for eight", "sˈɛt ən əlˈɑɹm fɔɹ ˈAt"), ("joy", "ʤˈY"), ("go now", "ɡˌO nˈW"),
+])
+def test_espeak_phonemes_become_the_ones_kokoro_learned(text, phonemes):
+    assert kokoro_phonemes(text) == phonemes
+
+
 def test_kokoro_speaks_english_a_recognizer_that_never_heard_it_understands(tmp_path):
     """pocketsphinx (CMU's recognizer, trained on human speech) as the judge: it heard
     Kokoro's man with 35 % WER and its second woman with 33 % (Piper's voice: 12 %)."""
