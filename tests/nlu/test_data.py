@@ -48,10 +48,8 @@ def test_team_data_covers_every_intent_of_the_schema():
         pytest.skip("the shared spec is not beside this checkout")
     import re
     intents = set(re.findall(r"^\| `([a-z_.]+)` \|", schema.read_text(), re.MULTILINE))
-    train = read_examples(ROOT / "resources/data/nlu/train")
-    test = read_examples(ROOT / "resources/data/nlu/test")
-    assert intents <= {e.intent for e in train}
-    assert intents <= {e.intent for e in test}
+    for split in ("train", "test", "dev"):
+        assert intents <= {e.intent for e in read_examples(ROOT / "resources/data/nlu" / split)}, split
 
 
 def test_held_out_lines_never_appear_in_training():
