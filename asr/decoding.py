@@ -48,7 +48,8 @@ def greedy(log_probs: torch.Tensor, vocab: Sequence[str]) -> Hypothesis:
 @dataclass(frozen=True)
 class BeamOptions:
     beam_size: int = 64
-    """Wider beams kept finding better paths up to 64 (held-out voices WER 39.2 -> 37.4 %); 128 adds little."""
+    """Wider beams kept finding better paths up to 64 (13-epoch model, 300 held-out-voice utterances:
+    WER 39.2 -> 37.4 %); 128 added little (37.1 %) for twice the decoding time."""
     lm_weight: float = 0.8
     word_score: float = 0.5
     unk_score: float = -math.inf

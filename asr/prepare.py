@@ -9,7 +9,7 @@ Stages (each resumable: finished files are kept and skipped):
 3. held-out sets: the NLU's held-out test commands and some training sentences spoken by
    voices that never train (`voices.HELD_OUT_VOICES`);
 4. real speech from ../shared/data/speech, split by speaker into train and held-out;
-5. the decoder's words: the sentences (`lm_corpus.txt`) and common English (`words.tsv`).
+5. the decoder's words: the sentences and real transcripts (`lm_corpus.txt`) and common English (`words.tsv`).
 Manifests are TSV `path<TAB>transcript<TAB>source`, paths relative to the manifest."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import os
 import random
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,8 +205,15 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     _write_manifest(out / "dev.tsv", _synthetic(dev_jobs) + real_dev)
     _write_manifest(out / "test.tsv", _synthetic(test_jobs))
     _write_manifest(out / "real-dev.tsv", real_held)
-    (out / LM_CORPUS).write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    (out / LM_CORPUS).write_text("\n".join(lm_sentences(sentences, real_train)) + "\n", encoding="utf-8")
     write_background_words(out / BACKGROUND_WORDS)
+
+
+def lm_sentences(spoken: Iterable[str], real: Sequence[Utterance]) -> list[str]:
+    """The n-gram LM's sentences: all that the synthetic speech says, then the transcripts of
+    the real training recordings, whose bare digits and digit strings no synthetic sentence has
+    (13-epoch model, real held-out speakers: WER 68.3 -> 66.1 %, FSDD digits 42.2 -> 37.8 %)."""
+    return list(dict.fromkeys([*spoken, *(u.text for u in real)]))
 
 
 def write_background_words(path: Path, count: int = BACKGROUND_WORD_COUNT) -> None:

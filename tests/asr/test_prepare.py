@@ -1,9 +1,10 @@
 """Preparing training data: the share of sentences Kokoro speaks stays put when sentences are
 added (finished speech is never re-synthesised), and the decoder's common-English word list."""
 from collections import defaultdict
+from pathlib import Path
 
 from asr.lm import read_background_words
-from asr.prepare import _assign_share, write_background_words
+from asr.prepare import Utterance, _assign_share, lm_sentences, write_background_words
 from asr.text import TOKENS
 from asr.voices import kokoro_voices
 
@@ -34,3 +35,10 @@ def test_a_damaged_word_list_loses_only_its_bad_lines(tmp_path):
     (tmp_path / "words.tsv").write_text("the\t0.05\nbroken line\nweather\tlots\ndenver\t2e-05\n")
     assert read_background_words(tmp_path / "words.tsv") == {"the": 0.05, "denver": 2e-05}
     assert read_background_words(tmp_path / "missing.tsv") == {}
+
+
+def test_language_model_sentences_include_the_real_transcripts_once():
+    real = [Utterance(Path("a.wav"), "three", "real:fsdd"), Utterance(Path("b.wav"), "three", "real:fsdd"),
+            Utterance(Path("c.wav"), "set a timer", "real:speechocean762")]
+    sentences = lm_sentences(["set a timer", "what time is it"], real)
+    assert sentences == ["set a timer", "what time is it", "three"]
