@@ -20,7 +20,8 @@ def _train(args: argparse.Namespace) -> int:
     from .train import TrainOptions, train
 
     options = TrainOptions(data=args.data, out=args.out, epochs=args.epochs, max_minutes=args.max_minutes,
-                           batch_seconds=args.batch_seconds, seed=args.seed)
+                           batch_seconds=args.batch_seconds, anneal_epochs=args.anneal_epochs,
+                           seed=args.seed)
     if args.real_copies is not None:
         options = dataclasses.replace(options, real_copies=args.real_copies)
     print(train(options))
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--max-minutes", type=float, default=0.0, help="stop with a checkpoint after this long")
     fit.add_argument("--batch-seconds", type=float, default=90.0)
     fit.add_argument("--real-copies", type=int, help="times each real recording appears per epoch (default 3)")
+    fit.add_argument("--anneal-epochs", type=int, default=0,
+                     help="take the learning rate linearly to zero over the last N epochs")
     fit.add_argument("--seed", type=int, default=0)
     fit.set_defaults(run=_train)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):

@@ -39,6 +39,9 @@ class TrainOptions:
     batch_seconds: float = 90.0
     peak_lr: float = 1.5e-3
     warmup_steps: int = 600
+    anneal_epochs: int = 0
+    """The last this many epochs take the learning rate linearly down to nothing: the inverse
+    square-root schedule alone never settles the weights."""
     real_copies: int = 3
     """Real recordings are few: each appears this many times per epoch."""
     augment_ramp_epochs: int = 3
@@ -126,9 +129,15 @@ def evaluate_greedy(model: ConformerCTC, mel: LogMel, corpus: Corpus) -> dict:
     return error_rates(corpus.texts, hypotheses)
 
 
-def _learning_rate(step: int, options: TrainOptions) -> float:
+def _learning_rate(step: int, options: TrainOptions, epoch_progress: float) -> float:
+    """Warm-up, inverse square-root decay, and over the last `anneal_epochs` a linear fall to 0.
+    `epoch_progress` counts epochs, fractions included (2.5: half-way through the third)."""
     step = max(step, 1)
-    return options.peak_lr * min(step / options.warmup_steps, (options.warmup_steps / step) ** 0.5)
+    rate = options.peak_lr * min(step / options.warmup_steps, (options.warmup_steps / step) ** 0.5)
+    if options.anneal_epochs:
+        left = (options.epochs - epoch_progress) / options.anneal_epochs
+        rate *= min(1.0, max(left, 0.01))
+    return rate
 
 
 def _feature_stats(model: ConformerCTC, mel: LogMel, corpus: Corpus, rng: random.Random) -> None:
@@ -170,7 +179,8 @@ def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Pa
         while state["batch"] < len(batches):
             batch = batches[state["batch"]]
             for group in optimizer.param_groups:
-                group["lr"] = _learning_rate(state["step"] + 1, options)
+                group["lr"] = _learning_rate(state["step"] + 1, options,
+                                             state["epoch"] + state["batch"] / len(batches))
             strength = min(1.0, (state["epoch"] + 1) / (options.augment_ramp_epochs + 1))
             loss = compute_loss(model, mel, train_set, batch, epoch_rng, babble, strength)
             optimizer.zero_grad()

@@ -7,7 +7,7 @@ import torch
 
 from asr.acoustic import ConformerAcousticModel
 from asr.model import ConformerCTC, ConformerCTCConfig
-from asr.train import TrainOptions, train
+from asr.train import TrainOptions, _learning_rate, train
 
 from .conftest import speak
 
@@ -45,3 +45,12 @@ def test_training_resumes_and_saves_a_model_that_loads(tiny_corpus, caplog):
                                                           .astype(np.float32) * 0.1)
     assert log_probs.shape == (23, len(TINY.vocab))  # 98 frames of 10 ms, subsampled 4x
     assert torch.allclose(log_probs.exp().sum(-1), torch.ones(23), atol=1e-3)
+
+
+def test_learning_rate_falls_to_nothing_over_the_annealing_epochs():
+    plain = TrainOptions(epochs=10, warmup_steps=100)
+    annealed = TrainOptions(epochs=10, warmup_steps=100, anneal_epochs=2)
+    assert _learning_rate(50, annealed, 0.1) == _learning_rate(50, plain, 0.1) == plain.peak_lr / 2  # warm-up
+    assert _learning_rate(5000, annealed, 7.9) == _learning_rate(5000, plain, 7.9)
+    assert _learning_rate(5000, annealed, 9.0) == pytest.approx(_learning_rate(5000, plain, 9.0) / 2)
+    assert 0 < _learning_rate(5000, annealed, 10.0) <= _learning_rate(5000, plain, 10.0) / 50
