@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--batch-seconds", type=float, default=90.0)
     fit.add_argument("--real-copies", type=int, help="times each real recording appears per epoch (default 3)")
     fit.add_argument("--anneal-epochs", type=int, default=0,
-                     help="take the learning rate linearly to zero over the last N epochs")
+                     help="take the learning rate linearly down to 1 %% over the last N epochs")
     fit.add_argument("--seed", type=int, default=0)
     fit.set_defaults(run=_train)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):

@@ -40,8 +40,8 @@ class TrainOptions:
     peak_lr: float = 1.5e-3
     warmup_steps: int = 600
     anneal_epochs: int = 0
-    """The last this many epochs take the learning rate linearly down to nothing: the inverse
-    square-root schedule alone never settles the weights."""
+    """The last this many epochs take the learning rate linearly down to 1 % of the schedule's:
+    the inverse square-root schedule alone never settles the weights."""
     real_copies: int = 3
     """Real recordings are few: each appears this many times per epoch."""
     augment_ramp_epochs: int = 3
@@ -130,8 +130,9 @@ def evaluate_greedy(model: ConformerCTC, mel: LogMel, corpus: Corpus) -> dict:
 
 
 def _learning_rate(step: int, options: TrainOptions, epoch_progress: float) -> float:
-    """Warm-up, inverse square-root decay, and over the last `anneal_epochs` a linear fall to 0.
-    `epoch_progress` counts epochs, fractions included (2.5: half-way through the third)."""
+    """Warm-up, inverse square-root decay, and over the last `anneal_epochs` a linear fall to 1 %
+    of that (a step at rate 0 would be wasted). `epoch_progress` counts epochs, fractions
+    included (2.5: half-way through the third)."""
     step = max(step, 1)
     rate = options.peak_lr * min(step / options.warmup_steps, (options.warmup_steps / step) ** 0.5)
     if options.anneal_epochs:
