@@ -13,6 +13,18 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="markup", choices=["markup", "bio", "clinc"])
 
 
+def _add_device_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", default="auto",
+                        help="torch device to train on: auto (a GPU when there is one), cpu, cuda, ...")
+
+
+def resolve_device(name: str) -> str:
+    if name != "auto":
+        return name
+    import torch
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nlu", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--augment", type=int, default=None,
                        help="slot-substituted copies per example (default: 3 for markup, 0 otherwise)")
     train.add_argument("--max-steps", type=int, default=None, help="stop after N steps (quick runs)")
+    _add_device_argument(train)
 
     evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
     _add_data_arguments(evaluate)
@@ -47,10 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("name", choices=["snips", "clinc150"])
     bench.add_argument("--data", help="benchmark folder (default: the shared data folder)")
     bench.add_argument("--seeds", type=int, default=3)
+    bench.add_argument("--first-seed", type=int, default=0,
+                       help="seeds run are first-seed .. first-seed+seeds-1 (split a benchmark over processes)")
     bench.add_argument("--epochs", type=int, default=None)
     bench.add_argument("--limit", type=int, default=None, help="use only N training examples")
     bench.add_argument("--out", default="runs/benchmarks")
     bench.add_argument("--report", default="docs/benchmarks.md")
+    bench.add_argument("--rescore", action="store_true",
+                       help="score the models a previous run saved in --out instead of training "
+                            "(after a change to decoding or scoring)")
+    _add_device_argument(bench)
     return parser
 
 
@@ -68,7 +87,7 @@ def run_train(args: argparse.Namespace) -> int:
         except (FileNotFoundError, KeyError):
             dev = None
     options = TrainOptions(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                           seed=args.seed, max_steps=args.max_steps,
+                           seed=args.seed, max_steps=args.max_steps, device=resolve_device(args.device),
                            augment_copies=args.augment if args.augment is not None
                            else (3 if args.format == "markup" else 0))
     started = time.monotonic()
@@ -91,7 +110,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
     examples = read_examples(args.data, args.format, args.split)
     parser = Parser.from_pretrained(args.model)
     started = time.monotonic()
-    predictions = predict(parser, examples)
+    predictions = predict(parser, examples, pretokenized=args.format != "markup")
     metrics = score(examples, predictions)
     metrics["seconds"] = round(time.monotonic() - started, 2)
     if args.predictions:
@@ -113,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "benchmark":
             from .benchmark import run_benchmark
+            args.device = resolve_device(args.device)
             return run_benchmark(args)
         return {"train": run_train, "evaluate": run_evaluate, "parse": run_parse}[args.command](args)
     except (FileNotFoundError, ValueError) as error:

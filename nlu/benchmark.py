@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import time
 from pathlib import Path
 
 from .data import Example, read_examples
 from .evaluate import predict, score
+from .model import JointIntentSlotModel
 from .parser import Parser
 from .train import TrainOptions, train
 
@@ -45,17 +47,27 @@ def clinc_scores(examples: list[Example], predictions) -> dict:
             "n": len(examples)}
 
 
-def run_seed(name: str, splits, seed: int, epochs: int, out: Path) -> dict:
+def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str = "cpu",
+             rescore: bool = False) -> dict:
+    """Train one seed (or, `rescore`, load the model a previous run saved) and score it on test."""
     train_split, dev, test = splits
-    started = time.monotonic()
-    model = train(train_split, out / f"{name}-seed{seed}", TrainOptions(epochs=epochs, seed=seed,
-                                                                         speech_variants=False), dev)
-    minutes = (time.monotonic() - started) / 60
-    predictions = predict(Parser(model), test)
+    folder = out / f"{name}-seed{seed}"
+    record = folder / "benchmark.json"  # how the saved model was trained
+    if rescore:
+        model = JointIntentSlotModel.from_pretrained(folder)
+        trained = json.loads(record.read_text()) if record.exists() else {}
+    else:
+        started = time.monotonic()
+        options = TrainOptions(epochs=epochs, seed=seed, speech_variants=False, device=device)
+        model = train(train_split, folder, options, dev)
+        trained = {"device": device, "epochs": epochs, "train_minutes": round((time.monotonic() - started) / 60, 1)}
+        record.write_text(json.dumps(trained) + "\n")
+    predictions = predict(Parser(model), test, pretokenized=True)
     metrics = score(test, predictions) if name == "snips" else clinc_scores(test, predictions)
-    metrics.update(seed=seed, train_minutes=round(minutes, 1), oos_threshold=round(model.config.oos_threshold, 3),
-                   novelty_threshold=model.config.novelty_threshold)
     metrics.pop("top_confusions", None)
+    metrics.update(seed=seed, epochs=trained.get("epochs", epochs), device=trained.get("device", "cpu"), train_minutes=trained.get("train_minutes", 0.0),
+                   oos_threshold=round(model.config.oos_threshold, 3),
+                   novelty_threshold=model.config.novelty_threshold)
     print(json.dumps(metrics), flush=True)
     return metrics
 
@@ -70,7 +82,16 @@ def summarise(name: str, runs: list[dict]) -> tuple[str, dict]:
     return f"{figures} (mean of {seeds}; {ranges})", mean
 
 
-def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict], command: str) -> None:
+def where_trained(runs: list[dict]) -> str:
+    devices = {r.get("device", "cpu") for r in runs}
+    if devices == {"cpu"}:
+        return f"{os.cpu_count()} CPU cores, no GPU"
+    import torch
+    return ", ".join(sorted(torch.cuda.get_device_name() if d.startswith("cuda") else d for d in devices))
+
+
+def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict], command: str,
+                 rescored: bool = False) -> None:
     metric_names = ("intent accuracy / slot F1 / sentence accuracy" if name == "snips"
                     else "in-scope accuracy / out-of-scope recall")
     minutes = sum(r["train_minutes"] for r in runs)
@@ -81,7 +102,8 @@ def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict],
     rows = [f"| {system} | {figures} |" for system, figures in PUBLISHED[name]]
     rows.append(f"| **this project**: MiniLM-L6 joint model (22M params) | **{line}** |")
     section = [f"## {name}", "", (f"Test split, {metric_names}, in percent. `{command}`: "
-                                  f"{minutes:.0f} minutes of training on 2 CPU cores."),
+                                  f"{minutes:.0f} minutes of training on {where_trained(runs)}"
+                                  + (", scored again with `--rescore`." if rescored else ".")),
                "", "| system | figures |",
                "| --- | --- |", *rows, "", verdict, ""]
     text = path.read_text() if path.exists() else "# NLU benchmarks\n\n"
@@ -99,11 +121,14 @@ def run_benchmark(args: argparse.Namespace) -> int:
     folder = Path(args.data) if args.data else SHARED
     splits = load(args.name, folder, args.limit)
     epochs = args.epochs or DEFAULT_EPOCHS[args.name]
-    runs = [run_seed(args.name, splits, seed, epochs, Path(args.out)) for seed in range(args.seeds)]
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    runs = [run_seed(args.name, splits, seed, epochs, Path(args.out), args.device, args.rescore)
+            for seed in seeds]
     line, mean = summarise(args.name, runs)
     print(json.dumps({"benchmark": args.name, "mean": mean, "runs": runs}))
     if args.report:
-        command = f"python -m nlu benchmark {args.name} --seeds {args.seeds} --epochs {epochs}" + (
+        trained_epochs = "/".join(sorted({str(r["epochs"]) for r in runs}))
+        command = f"python -m nlu benchmark {args.name} --seeds {args.seeds} --epochs {trained_epochs}" + (
             f" --limit {args.limit}" if args.limit else "")
-        write_report(Path(args.report), args.name, line, mean, runs, command)
+        write_report(Path(args.report), args.name, line, mean, runs, command, args.rescore)
     return 0

@@ -52,12 +52,17 @@ def score(examples: Sequence[Example], predictions: Sequence[Interpretation]) ->
     }
 
 
-def predict(parser: Parser, examples: Sequence[Example]) -> list[Interpretation]:
+def predict(parser: Parser, examples: Sequence[Example], pretokenized: bool = False
+            ) -> list[Interpretation]:
+    """Parse each example's text as a user would type it or, `pretokenized`, in the example's
+    own words (how benchmarks count slot spans: conlleval scores the data's tokens)."""
+    if pretokenized:
+        return parser.parse_words([e.words for e in examples])
     return parser.parse_batch([" ".join(e.words) for e in examples])
 
 
 def evaluate_model(model: JointIntentSlotModel, examples: Sequence[Example]) -> dict:
-    return score(examples, predict(Parser(model), examples))
+    return score(examples, predict(Parser(model), examples, pretokenized=True))
 
 
 def write_predictions(path: str | Path, predictions: Sequence[Interpretation]) -> None:

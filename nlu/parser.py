@@ -14,8 +14,8 @@ from .base import load_tokenizer
 from .calibration import OUT_OF_SCOPE
 from .data import spans_from_tags
 from .decoding import allowed_starts, allowed_transitions, viterbi
-from .encoding import encode
-from .model import JointIntentSlotModel
+from .encoding import Batch, encode
+from .model import JointIntentSlotModel, JointOutput
 from .normalize import normalize_slots
 from .novelty import novelty
 from .tokens import Token, tokenize
@@ -37,13 +37,32 @@ def sentence_outputs(model: JointIntentSlotModel, sentences: Sequence[Sequence[s
     logits, vectors = [], []
     for i in range(0, len(sentences), 64):
         batch = encode(load_tokenizer(), sentences[i:i + 64], model.config.max_words)
-        output = model(batch.input_ids, batch.attention_mask)
+        output = run_model(model, batch)
         logits.append(output.intent_logits)
         vectors.append(output.sentence_vectors)
     if not logits:
         return (torch.empty(0, len(model.config.intents)),
                 torch.empty(0, model.encoder.config.hidden_size))
     return torch.cat(logits), torch.cat(vectors)
+
+
+def run_model(model: JointIntentSlotModel, batch: Batch) -> JointOutput:
+    """The model's outputs for an encoded batch, on the CPU whichever device the model is on."""
+    device = model.intent_head.weight.device
+    output = model(batch.input_ids.to(device), batch.attention_mask.to(device))
+    return JointOutput(*(tensor.cpu() for tensor in output))
+
+
+def merge_adjacent(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join a span to the one before it when both have the same slot and touch: the tagger
+    sometimes starts a name twice ("the" + "cold dead hand"); the user meant one value."""
+    merged: list[tuple[int, int, str]] = []
+    for first, last, name in spans:
+        if merged and merged[-1][2] == name and merged[-1][1] == first:
+            merged[-1] = (merged[-1][0], last, name)
+        else:
+            merged.append((first, last, name))
+    return merged
 
 
 def clean_text(text: str) -> str:
@@ -74,28 +93,46 @@ class Parser:
     def parse(self, text: str, now: dt.datetime | None = None) -> Interpretation:
         return self.parse_batch([text], now)[0]
 
-    @torch.inference_mode()
     def parse_batch(self, texts: Sequence[str], now: dt.datetime | None = None) -> list[Interpretation]:
         cleaned = [clean_text(t) for t in texts]
-        tokens = [tokenize(t)[: self.model.config.max_words] for t in cleaned]
+        return self._parse_tokens(cleaned, [tokenize(t) for t in cleaned], now)
+
+    def parse_words(self, sentences: Sequence[Sequence[str]],
+                    now: dt.datetime | None = None) -> list[Interpretation]:
+        """Parse sentences already split into words (a benchmark's own tokenisation, which
+        its slot spans are counted in); slot offsets are into the space-joined words."""
+        texts, tokens = [], []
+        for words in sentences:
+            position, sentence_tokens = 0, []
+            for word in words:
+                sentence_tokens.append(Token(word, position, position + len(word)))
+                position += len(word) + 1
+            texts.append(" ".join(words))
+            tokens.append(sentence_tokens)
+        return self._parse_tokens(texts, tokens, now)
+
+    @torch.inference_mode()
+    def _parse_tokens(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]],
+                      now: dt.datetime | None) -> list[Interpretation]:
+        tokens = [list(words[: self.model.config.max_words]) for words in tokens]
         results: list[Interpretation | None] = [None] * len(texts)
         todo = [i for i, words in enumerate(tokens) if any(ch.isalnum() for t in words for ch in t.text)]
         for i in set(range(len(texts))) - set(todo):  # empty, or only symbols and emoji
-            results[i] = Interpretation(cleaned[i], OUT_OF_SCOPE, 1.0, {})
+            results[i] = Interpretation(texts[i], OUT_OF_SCOPE, 1.0, {})
         for start in range(0, len(todo), 64):
             chunk = todo[start:start + 64]
             batch = encode(self.tokenizer, [[t.text for t in tokens[i]] for i in chunk],
                            self.model.config.max_words)
-            output = self.model(batch.input_ids, batch.attention_mask)
+            output = run_model(self.model, batch)
             probs = torch.softmax(output.intent_logits / self.model.config.temperature, dim=-1)
             slot_log_probs = torch.log_softmax(output.slot_logits, dim=-1)
-            distances = (novelty(output.sentence_vectors, self.model.novelty_bank)
+            distances = (novelty(output.sentence_vectors, self.model.novelty_bank.cpu())
                          if self.model.config.novelty_threshold is not None else torch.zeros(len(chunk)))
             for row, i in enumerate(chunk):
                 word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
                 tags = [self.model.config.slot_tags[t]
                         for t in viterbi(word_log_probs, self._allowed, self._starts)]
-                results[i] = self._interpret(cleaned[i], tokens[i], probs[row], float(distances[row]),
+                results[i] = self._interpret(texts[i], tokens[i], probs[row], float(distances[row]),
                                              tags, now)
         return results  # type: ignore[return-value]
 
@@ -113,7 +150,7 @@ class Parser:
         if intent == OUT_OF_SCOPE:
             return Interpretation(text, intent, confidence, {}, alternatives)
         spans: dict[str, tuple[int, int]] = {}
-        for first, last, name in spans_from_tags(tags):
+        for first, last, name in merge_adjacent(spans_from_tags(tags)):
             if name not in spans:  # the first span of a slot wins
                 spans[name] = (tokens[first].start, tokens[last - 1].end)
         values = normalize_slots({n: text[a:b] for n, (a, b) in spans.items()}, now)

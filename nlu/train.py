@@ -38,6 +38,8 @@ class TrainOptions:
     """Slot-substituted copies of each example with slots (see augment.py)."""
     max_steps: int | None = None
     """Stop early after this many steps (quick runs in tests)."""
+    device: str = "cpu"
+    """Where to train ("cuda" on a machine with a GPU); the saved model is the same."""
 
 
 _PUNCTUATION = re.compile(r"^[^\w%]+$")
@@ -65,11 +67,12 @@ def label_sets(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
 
 def compute_loss(model: JointIntentSlotModel, batch: Sequence[Example],
                  intent_index: dict[str, int], tag_index: dict[str, int]) -> torch.Tensor:
+    device = model.intent_head.weight.device
     encoded = encode(load_tokenizer(), [e.words for e in batch], model.config.max_words)
-    intents = torch.tensor([intent_index[e.intent] for e in batch])
+    intents = torch.tensor([intent_index[e.intent] for e in batch], device=device)
     tags = [[tag_index.get(t, 0) for t in e.tags] for e in batch]
-    labels = piece_labels(encoded, tags)
-    output = model(encoded.input_ids, encoded.attention_mask)
+    labels = piece_labels(encoded, tags).to(device)
+    output = model(encoded.input_ids.to(device), encoded.attention_mask.to(device))
     intent_loss = nn.functional.cross_entropy(output.intent_logits, intents, label_smoothing=0.05)
     slot_loss = nn.functional.cross_entropy(output.slot_logits.flatten(0, 1), labels.flatten(),
                                             ignore_index=IGNORE)
@@ -136,7 +139,7 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     if options.speech_variants:
         examples = examples + [v for v in map(speech_variant, examples) if v is not None]
     intents, tags = label_sets(examples + (dev or []))
-    model = JointIntentSlotModel(JointConfig(intents=intents, slot_tags=tags))
+    model = JointIntentSlotModel(JointConfig(intents=intents, slot_tags=tags)).to(options.device)
     indexes = ({n: i for i, n in enumerate(intents)}, {n: i for i, n in enumerate(tags)})
     steps_per_epoch = math.ceil(len(examples) / options.batch_size)
     total = min(options.max_steps or 10**9, steps_per_epoch * options.epochs)
@@ -160,6 +163,7 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
             break
     if best is not None:
         model.load_state_dict(best[1])
+    model.to("cpu")  # calibration, the novelty bank and saving need no accelerator
     if dev and OUT_OF_SCOPE in intents:  # dev then has out-of-scope examples to fit the cut on
         model.novelty_bank = build_bank(model, originals)
     if dev:

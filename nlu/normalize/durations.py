@@ -26,7 +26,8 @@ _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(" + _UNIT + r")\b")
 def parse_duration(text: str) -> int | None:
     """Seconds in a spoken or typed duration, or None when it names none."""
     # text2num reads "second" as the ordinal "2nd"; as a unit it is a "sec"
-    cleaned = words_to_digits(re.sub(r"\bseconds?\b", "secs", text, flags=re.IGNORECASE))
+    cleaned = re.sub(r"(?<=\w)-(?=\w)", " ", text)  # "5-minute", "twenty-five", "half-hour"
+    cleaned = words_to_digits(re.sub(r"\bseconds?\b", "secs", cleaned, flags=re.IGNORECASE))
     for pattern, replacement in _REWRITES:
         cleaned = pattern.sub(replacement, cleaned)
     cleaned = re.sub(r"(\d+)\.5\.5", r"\1.5", cleaned)

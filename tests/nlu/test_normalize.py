@@ -21,7 +21,8 @@ NOW = dt.datetime(2026, 11, 29, 14, 10)  # a Sunday afternoon
     ("quarter of an hour", 900), ("three quarters of an hour", 2700), ("1 hour 30 minutes", 5400),
     ("1h30", 5400), ("one hour and thirty minutes", 5400), ("a couple of minutes", 120),
     ("twenty five minutes", 1500), ("a day", 86400), ("5 and a half minutes", 330), ("1 second", 1),
-    ("one minute and one second", 61),
+    ("one minute and one second", 61), ("5-minute", 300), ("twenty-five minutes", 1500),
+    ("a half-hour", 1800),
 ])
 def test_durations_become_seconds(text, seconds):
     assert parse_duration(text) == seconds

@@ -5,6 +5,7 @@ import pytest
 
 from nlu.data import read_examples
 from nlu.evaluate import predict, score
+from nlu.parser import merge_adjacent
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,3 +54,21 @@ def test_bad_input_parses_without_error(parser, text):
 def test_batch_and_single_parses_agree(parser):
     texts = ["what time is it", "add eggs to the list", "hello"]
     assert [r.intent for r in parser.parse_batch(texts)] == [parser.parse(t).intent for t in texts]
+
+
+def test_pretokenized_words_keep_their_boundaries(parser):
+    # Benchmarks count slot spans in their own words; `5-minute` must stay one word here.
+    words = ["set", "a", "5-minute", "timer", "please"]
+    result = parser.parse_words([words])[0]
+    assert result.intent == "timer.set" and result.slots["duration"].value == 300
+    text = " ".join(words)
+    for slot in result.slots.values():
+        assert text[slot.start:slot.end] == slot.text
+        assert slot.start == 0 or text[slot.start - 1] == " "
+        assert slot.end == len(text) or text[slot.end] == " "
+
+
+def test_a_slot_started_twice_in_a_row_is_one_value():
+    spans = [(0, 1, "title"), (1, 3, "title"), (4, 5, "title"), (5, 6, "date")]
+    assert merge_adjacent(spans) == [(0, 3, "title"), (4, 5, "title"), (5, 6, "date")]
+
