@@ -60,12 +60,15 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
         started = time.monotonic()
         options = TrainOptions(epochs=epochs, seed=seed, speech_variants=False, device=device)
         model = train(train_split, folder, options, dev)
-        trained = {"device": device, "epochs": epochs, "train_minutes": round((time.monotonic() - started) / 60, 1)}
+        trained = {"trained_on": describe_device(device), "epochs": epochs,
+                   "train_minutes": round((time.monotonic() - started) / 60, 1)}
         record.write_text(json.dumps(trained) + "\n")
     predictions = predict(Parser(model), test, pretokenized=True)
     metrics = score(test, predictions) if name == "snips" else clinc_scores(test, predictions)
     metrics.pop("top_confusions", None)
-    metrics.update(seed=seed, epochs=trained.get("epochs", epochs), device=trained.get("device", "cpu"), train_minutes=trained.get("train_minutes", 0.0),
+    metrics.update(seed=seed, epochs=trained.get("epochs", epochs),
+                   trained_on=trained.get("trained_on", describe_device("cpu")),
+                   train_minutes=trained.get("train_minutes", 0.0),
                    oos_threshold=round(model.config.oos_threshold, 3),
                    novelty_threshold=model.config.novelty_threshold)
     print(json.dumps(metrics), flush=True)
@@ -82,12 +85,11 @@ def summarise(name: str, runs: list[dict]) -> tuple[str, dict]:
     return f"{figures} (mean of {seeds}; {ranges})", mean
 
 
-def where_trained(runs: list[dict]) -> str:
-    devices = {r.get("device", "cpu") for r in runs}
-    if devices == {"cpu"}:
-        return f"{os.cpu_count()} CPU cores, no GPU"
-    import torch
-    return ", ".join(sorted(torch.cuda.get_device_name() if d.startswith("cuda") else d for d in devices))
+def describe_device(device: str) -> str:
+    if device.startswith("cuda"):
+        import torch
+        return torch.cuda.get_device_name(device)
+    return f"{os.cpu_count()} CPU cores, no GPU" if device == "cpu" else device
 
 
 def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict], command: str,
@@ -99,10 +101,11 @@ def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict],
     verdict = ("Goal met." if not missed else
                "Goal not met yet on " + ", ".join(f"{k} ({100 * mean[k]:.1f} < {100 * GOALS[name][k]:.1f})"
                                                    for k in missed) + ".")
+    where = "; ".join(sorted({r.get("trained_on", describe_device("cpu")) for r in runs}))
     rows = [f"| {system} | {figures} |" for system, figures in PUBLISHED[name]]
     rows.append(f"| **this project**: MiniLM-L6 joint model (22M params) | **{line}** |")
     section = [f"## {name}", "", (f"Test split, {metric_names}, in percent. `{command}`: "
-                                  f"{minutes:.0f} minutes of training on {where_trained(runs)}"
+                                  f"{minutes:.0f} minutes of training on {where}"
                                   + (", scored again with `--rescore`." if rescored else ".")),
                "", "| system | figures |",
                "| --- | --- |", *rows, "", verdict, ""]
