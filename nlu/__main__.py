@@ -13,16 +13,17 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", default="markup", choices=["markup", "bio", "clinc"])
 
 
-def _add_device_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", default="auto",
-                        help="torch device to train on: auto (a GPU when there is one), cpu, cuda, ...")
-
-
 def resolve_device(name: str) -> str:
     if name != "auto":
         return name
     import torch
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def _add_device_argument(parser: argparse.ArgumentParser) -> None:
+    # argparse passes the string default through `type` too, so "auto" is resolved here once
+    parser.add_argument("--device", default="auto", type=resolve_device,
+                        help="torch device to train on: auto (a GPU when there is one), cpu, cuda, ...")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +88,7 @@ def run_train(args: argparse.Namespace) -> int:
         except (FileNotFoundError, KeyError):
             dev = None
     options = TrainOptions(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                           seed=args.seed, max_steps=args.max_steps, device=resolve_device(args.device),
+                           seed=args.seed, max_steps=args.max_steps, device=args.device,
                            augment_copies=args.augment if args.augment is not None
                            else (3 if args.format == "markup" else 0))
     started = time.monotonic()
@@ -132,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "benchmark":
             from .benchmark import run_benchmark
-            args.device = resolve_device(args.device)
             return run_benchmark(args)
         return {"train": run_train, "evaluate": run_evaluate, "parse": run_parse}[args.command](args)
     except (FileNotFoundError, ValueError) as error:

@@ -101,7 +101,7 @@ def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict],
     verdict = ("Goal met." if not missed else
                "Goal not met yet on " + ", ".join(f"{k} ({100 * mean[k]:.1f} < {100 * GOALS[name][k]:.1f})"
                                                    for k in missed) + ".")
-    where = "; ".join(sorted({r.get("trained_on", describe_device("cpu")) for r in runs}))
+    where = "; ".join(sorted({r["trained_on"] for r in runs}))
     rows = [f"| {system} | {figures} |" for system, figures in PUBLISHED[name]]
     rows.append(f"| **this project**: MiniLM-L6 joint model (22M params) | **{line}** |")
     section = [f"## {name}", "", (f"Test split, {metric_names}, in percent. `{command}`: "

@@ -9,16 +9,14 @@ from pathlib import Path
 from .data import Example, spans_from_tags
 from .model import JointIntentSlotModel
 from .parser import Parser
+from .tokens import joined_tokens
 from .types import Interpretation
 
 
 def gold_spans(example: Example) -> set[tuple[str, int, int]]:
     """(slot, start char, end char) in the space-joined words."""
-    offsets, position = [], 0
-    for word in example.words:
-        offsets.append((position, position + len(word)))
-        position += len(word) + 1
-    return {(name, offsets[a][0], offsets[b - 1][1]) for a, b, name in spans_from_tags(example.tags)}
+    tokens = joined_tokens(example.words)
+    return {(name, tokens[a].start, tokens[b - 1].end) for a, b, name in spans_from_tags(example.tags)}
 
 
 def predicted_spans(interpretation: Interpretation) -> set[tuple[str, int, int]]:

@@ -60,6 +60,10 @@ class JointIntentSlotModel(nn.Module):
             if name.startswith(FROZEN_PREFIXES):
                 parameter.requires_grad_(False)
 
+    @property
+    def device(self) -> torch.device:
+        return self.intent_head.weight.device
+
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> JointOutput:
         """input_ids, attention_mask: [batch, pieces] -> intent and slot logits, sentence vectors."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

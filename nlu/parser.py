@@ -18,7 +18,7 @@ from .encoding import Batch, encode
 from .model import JointIntentSlotModel, JointOutput
 from .normalize import normalize_slots
 from .novelty import novelty
-from .tokens import Token, tokenize
+from .tokens import Token, joined_tokens, tokenize
 from .types import Interpretation, Slot
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,7 @@ def sentence_outputs(model: JointIntentSlotModel, sentences: Sequence[Sequence[s
 
 def run_model(model: JointIntentSlotModel, batch: Batch) -> JointOutput:
     """The model's outputs for an encoded batch, on the CPU whichever device the model is on."""
-    device = model.intent_head.weight.device
-    output = model(batch.input_ids.to(device), batch.attention_mask.to(device))
+    output = model(batch.input_ids.to(model.device), batch.attention_mask.to(model.device))
     return JointOutput(*(tensor.cpu() for tensor in output))
 
 
@@ -101,15 +100,8 @@ class Parser:
                     now: dt.datetime | None = None) -> list[Interpretation]:
         """Parse sentences already split into words (a benchmark's own tokenisation, which
         its slot spans are counted in); slot offsets are into the space-joined words."""
-        texts, tokens = [], []
-        for words in sentences:
-            position, sentence_tokens = 0, []
-            for word in words:
-                sentence_tokens.append(Token(word, position, position + len(word)))
-                position += len(word) + 1
-            texts.append(" ".join(words))
-            tokens.append(sentence_tokens)
-        return self._parse_tokens(texts, tokens, now)
+        return self._parse_tokens([" ".join(words) for words in sentences],
+                                  [joined_tokens(words) for words in sentences], now)
 
     @torch.inference_mode()
     def _parse_tokens(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]],

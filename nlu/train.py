@@ -67,7 +67,7 @@ def label_sets(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
 
 def compute_loss(model: JointIntentSlotModel, batch: Sequence[Example],
                  intent_index: dict[str, int], tag_index: dict[str, int]) -> torch.Tensor:
-    device = model.intent_head.weight.device
+    device = model.device
     encoded = encode(load_tokenizer(), [e.words for e in batch], model.config.max_words)
     intents = torch.tensor([intent_index[e.intent] for e in batch], device=device)
     tags = [[tag_index.get(t, 0) for t in e.tags] for e in batch]

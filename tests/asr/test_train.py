@@ -47,7 +47,7 @@ def test_training_resumes_and_saves_a_model_that_loads(tiny_corpus, caplog):
     assert torch.allclose(log_probs.exp().sum(-1), torch.ones(23), atol=1e-3)
 
 
-def test_learning_rate_falls_to_nothing_over_the_annealing_epochs():
+def test_learning_rate_falls_to_one_percent_over_the_annealing_epochs():
     plain = TrainOptions(epochs=10, warmup_steps=100)
     annealed = TrainOptions(epochs=10, warmup_steps=100, anneal_epochs=2)
     assert _learning_rate(50, annealed, 0.1) == _learning_rate(50, plain, 0.1) == plain.peak_lr / 2  # warm-up

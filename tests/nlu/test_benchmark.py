@@ -33,7 +33,7 @@ def test_rerunning_one_benchmark_replaces_only_its_section(tmp_path):
     report = tmp_path / "benchmarks.md"
     snips = {"intent_accuracy": 0.99, "slot_f1": 0.97, "exact_match": 0.93}
     clinc = {"in_scope_accuracy": 0.97, "oos_recall": 0.75}
-    runs = [{"train_minutes": 1.0}]
+    runs = [{"train_minutes": 1.0, "trained_on": "2 CPU cores, no GPU"}]
     write_report(report, "snips", "first", snips, runs, "cmd")
     write_report(report, "clinc150", "clinc line", clinc, runs, "cmd")
     write_report(report, "snips", "second", snips, runs, "cmd")

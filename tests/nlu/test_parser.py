@@ -71,4 +71,3 @@ def test_pretokenized_words_keep_their_boundaries(parser):
 def test_a_slot_started_twice_in_a_row_is_one_value():
     spans = [(0, 1, "title"), (1, 3, "title"), (4, 5, "title"), (5, 6, "date")]
     assert merge_adjacent(spans) == [(0, 3, "title"), (4, 5, "title"), (5, 6, "date")]
-
