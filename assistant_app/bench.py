@@ -52,7 +52,7 @@ def bench_nlu(runs: int) -> dict:
                     assistant.handle_text("cancel")
     import torch
 
-    return {"parse": percentiles(parse_times), "turn": percentiles(turn_times),
+    return {"parse": percentiles(parse_times), "turn": percentiles(turn_times), "weights": parser.weights,
             "threads": torch.get_num_threads(), "cpus": os.cpu_count()}
 
 

@@ -26,6 +26,11 @@ def _add_device_argument(parser: argparse.ArgumentParser) -> None:
                         help="torch device to train on: auto (a GPU when there is one), cpu, cuda, ...")
 
 
+def _add_int8_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--int8", action="store_true",
+                        help="parse with an int8 copy of the model: faster, a little less accurate")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m nlu", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -52,10 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", default="test", help="split of a bio/clinc data set")
     evaluate.add_argument("--model", help="model folder (default: the shipped model)")
     evaluate.add_argument("--predictions", help="write one turn JSON a line here")
+    _add_int8_argument(evaluate)
 
     parse = commands.add_parser("parse", help="parse one utterance, print JSON")
     parse.add_argument("text")
     parse.add_argument("--model", help="model folder (default: the shipped model)")
+    _add_int8_argument(parse)
 
     bench = commands.add_parser("benchmark", help="train and test on a public benchmark")
     bench.add_argument("name", choices=["snips", "clinc150"])
@@ -64,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--first-seed", type=int, default=0,
                        help="seeds run are first-seed .. first-seed+seeds-1 (split a benchmark over processes)")
     bench.add_argument("--epochs", type=int, default=None)
+    bench.add_argument("--lr", type=float, default=None,
+                       help="encoder learning rate (default: the trainer's, as for the assistant model)")
     bench.add_argument("--limit", type=int, default=None, help="use only N training examples")
     bench.add_argument("--out", default="runs/benchmarks")
     bench.add_argument("--report", default="docs/benchmarks.md")
@@ -109,11 +118,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
     from .parser import Parser
 
     examples = read_examples(args.data, args.format, args.split)
-    parser = Parser.from_pretrained(args.model)
+    parser = Parser.from_pretrained(args.model, int8=args.int8)
     started = time.monotonic()
     predictions = predict(parser, examples, pretokenized=args.format != "markup")
     metrics = score(examples, predictions)
     metrics["seconds"] = round(time.monotonic() - started, 2)
+    metrics["weights"] = parser.weights
     if args.predictions:
         write_predictions(args.predictions, predictions)
     print(json.dumps(metrics, indent=2))
@@ -123,7 +133,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
 def run_parse(args: argparse.Namespace) -> int:
     from .parser import Parser
 
-    print(json.dumps(Parser.from_pretrained(args.model).parse(args.text).to_json(), ensure_ascii=False))
+    parser = Parser.from_pretrained(args.model, int8=args.int8)
+    print(json.dumps(parser.parse(args.text).to_json(), ensure_ascii=False))
     return 0
 
 

@@ -60,7 +60,8 @@ def predict(parser: Parser, examples: Sequence[Example], pretokenized: bool = Fa
 
 
 def evaluate_model(model: JointIntentSlotModel, examples: Sequence[Example]) -> dict:
-    return score(examples, predict(Parser(model), examples, pretokenized=True))
+    """Scores of the model as it is now (each epoch's model selection: no tracing)."""
+    return score(examples, predict(Parser(model, traced=False), examples, pretokenized=True))
 
 
 def write_predictions(path: str | Path, predictions: Sequence[Interpretation]) -> None:

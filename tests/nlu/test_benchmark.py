@@ -13,11 +13,14 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
         pytest.skip("the shared benchmark data is not beside this checkout")
     report = tmp_path / "benchmarks.md"
     args = argparse.Namespace(name=name, data=None, seeds=1, first_seed=0, epochs=1, limit=240,
-                              out=str(tmp_path / "runs"), report=str(report), device="cpu", rescore=False)
+                              out=str(tmp_path / "runs"), report=str(report), device="cpu", rescore=False,
+                              lr=3e-4)
     assert run_benchmark(args) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["benchmark"] == name and len(summary["runs"]) == 1
+    assert summary["runs"][0]["learning_rate"] == 3e-4
     text = report.read_text()
+    assert "--lr 0.0003" in text
     assert f"## {name}" in text and "this project" in text and ("Larson" in text or "Chen" in text)
 
     # Scoring the saved model again gives the same figures and keeps the training time.
@@ -26,6 +29,7 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     rescored = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert rescored["mean"] == summary["mean"]
     assert rescored["runs"][0]["train_minutes"] == summary["runs"][0]["train_minutes"]
+    assert rescored["runs"][0]["learning_rate"] == 3e-4
     assert "scored again with `--rescore`" in report.read_text()
 
 
