@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from typing import Callable
 
 from nlu.normalize import parse_date, parse_duration, parse_level, parse_time
@@ -29,6 +30,7 @@ TYPED_SLOTS = {"time", "date", "duration", "level"}
 CONTENT_INTENTS = {"out_of_scope", "list.add", "list.remove", "note.create", "reminder.set",
                    "web.search", "media.play", "app.open"}
 NEW_COMMAND_CONFIDENCE = 0.95
+REQUEST = "_request"  # frame slot holding the request's own words while "did you mean ...?" is asked
 _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|please|just|it's|it is|"
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
 
@@ -92,8 +94,9 @@ class Policy:
         assert frame is not None
         if awaiting == "confirm":
             state.clear_pending()
-            if intent == "dialog.confirm":
-                return self.run(Frame(frame.intent, frame.slots, frame.texts, confirmed=True), ctx)
+            if intent == "dialog.confirm":  # the skill hears the request ("cancel all timers"), not "yes"
+                request = replace(ctx, utterance=frame.slots.get(REQUEST, ctx.utterance))
+                return self.run(Frame(frame.intent, frame.slots, frame.texts, confirmed=True), request)
             if intent in ("dialog.deny", "dialog.cancel"):
                 return Outcome(ctx.say("confirm.denied"))
             return None
@@ -172,9 +175,11 @@ class Policy:
         if intent == "dialog.cancel":
             return self._cancel_in_context(state, ctx)
         frame = Frame.from_interpretation(interpretation)
-        if intent in ACTIONS and interpretation.confidence < ctx.settings.confirm_below:
-            return Outcome(ctx.say("confirm.unsure", request=ctx.say(f"describe.{intent}")),
-                           ask="confirm", frame=frame)
+        skill = self.skills.get(intent)
+        if intent in ACTIONS and interpretation.confidence < ctx.settings.confirm_below and \
+                not (skill and skill.asks_first(frame, ctx)):
+            return Outcome(ctx.say("confirm.unsure", request=ctx.phrase(f"describe.{intent}")),
+                           ask="confirm", frame=frame.with_slot(REQUEST, interpretation.text, ""))
         return self.run(frame, ctx)
 
     def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:

@@ -25,6 +25,12 @@ class Responses:
                     if not k.startswith("_")}, seed)
 
     def say(self, key: str, **values: Any) -> str:
+        """A reply: the phrase, starting a sentence ("pasta timer set" -> "Pasta timer set")."""
+        text = self.phrase(key, **values)
+        return text[:1].upper() + text[1:]
+
+    def phrase(self, key: str, **values: Any) -> str:
+        """The template filled in as written, to go inside another reply."""
         options = self.templates.get(key)
         if not options:
             log.error("no response template %r", key)
@@ -33,11 +39,10 @@ class Responses:
         template = self._random.choice(choices)
         self._last[key] = template
         try:
-            text = template.format(**values)
+            return template.format(**values)
         except (KeyError, IndexError) as error:
             log.error("template %r misses value %s", key, error)
-            text = options[0].format_map(_Blank(values))
-        return text[:1].upper() + text[1:]  # "pasta timer set" starts a sentence
+            return options[0].format_map(_Blank(values))
 
 
 class _Blank(dict):

@@ -39,6 +39,9 @@ class SkillContext:
     def say(self, key: str, **values: Any) -> str:
         return self.responses.say(key, **values)
 
+    def phrase(self, key: str, **values: Any) -> str:
+        return self.responses.phrase(key, **values)
+
     def now(self) -> dt.datetime:
         return self.clock()
 
@@ -56,6 +59,11 @@ class Skill:
     example: str = ""
     """An example request for help."""
     intents: tuple[str, ...] = ()
+
+    def asks_first(self, frame: Frame, ctx: SkillContext) -> bool:
+        """Whether handling `frame` starts with the skill's own yes/no question (which then
+        stands in for the policy's vaguer "did you mean ...?")."""
+        return False
 
     def handle(self, frame: Frame, ctx: SkillContext) -> Outcome:
         method = getattr(self, frame.intent.replace(".", "_"))

@@ -18,7 +18,7 @@ _UNIT_NAMES = {
     "km/h": "km/hour", "kph": "km/hour", "kmh": "km/hour", "kilometers per hour": "km/hour",
     "kilometres per hour": "km/hour", "miles per hour": "mph", "mph": "mph",
     "lbs": "lb", "lb": "lb", "ozs": "oz", "fl oz": "floz", "fluid ounces": "floz",
-    "cc": "cm**3", "mls": "ml", "kgs": "kg", "kms": "km", "metres": "meter", "litres": "liter",
+    "cc": "cm**3", "mls": "ml", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kms": "km", "metres": "meter", "litres": "liter",
     "centimetres": "centimeter", "millimetres": "millimeter", "kilometres": "kilometer",
     "tbsp": "tablespoon", "tsp": "teaspoon", "sq ft": "ft**2", "square feet": "ft**2",
     "square meters": "m**2", "square metres": "m**2", "mb": "megabyte", "gb": "gigabyte",

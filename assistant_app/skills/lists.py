@@ -13,6 +13,10 @@ from .base import Outcome, Skill, SkillContext
 _LIST_ALIASES = {"grocery": "shopping", "groceries": "shopping", "shop": "shopping",
                  "todo": "to-do", "to do": "to-do", "to dos": "to-do", "todos": "to-do", "tasks": "to-do"}
 _PRONOUNS = {"it", "that", "this", "that one", "this one", "them", "the list", "list"}
+_EVERYTHING = re.compile(r"^(?:everything|all(?: of it| of them| items| the items| the things)?"
+                         r"|every item|the whole (?:thing|list)|the lot)$", re.I)
+_CLEARING = re.compile(r"\b(?:clear|empty|wipe|delete|erase|everything|all)\b", re.I)
+CHOSEN_ITEMS = "_chosen_items"  # frame slot holding the items a "clear the list" confirmation is about
 
 
 def list_name(text: str | None) -> str | None:
@@ -37,6 +41,17 @@ def split_items(text: str) -> list[str]:
     return items
 
 
+def means_whole_list(items: list[str], utterance: str) -> bool:
+    """"clear my shopping list", "remove everything from it", "delete the to-do list"."""
+    if items:
+        return all(_EVERYTHING.match(item) for item in items)
+    return bool(_CLEARING.search(utterance))
+
+
+def is_are(items: list[str]) -> str:
+    return "are" if len(items) > 1 else "is"
+
+
 class ListSkill(Skill):
     name = "lists"
     summary = "keep shopping, to-do and other lists"
@@ -54,6 +69,10 @@ class ListSkill(Skill):
             return names[0]
         return ctx.settings.default_list if not names and frame.intent == "list.add" else None
 
+    def asks_first(self, frame: Frame, ctx: SkillContext) -> bool:
+        return frame.intent == "list.remove" and \
+            means_whole_list(split_items(str(frame.slots.get("item", ""))), ctx.utterance)
+
     def list_add(self, frame: Frame, ctx: SkillContext) -> Outcome:
         items = split_items(str(frame.slots.get("item", "")))
         if not items:
@@ -65,14 +84,18 @@ class ListSkill(Skill):
         ctx.state.last_list = name
         skipped = [i for i in items if i not in added]
         if not added:
-            return Outcome(ctx.say("list.already", items=join_words(skipped), list=name))
-        reply = ctx.say("list.added", items=join_words(added), list=name)
+            return Outcome(ctx.say("list.already", items=join_words(skipped), verb=is_are(skipped),
+                                   list=name))
+        reply = ctx.say("list.added", items=join_words(added), verb=is_are(added), list=name)
         if skipped:
-            reply += " " + ctx.say("list.already", items=join_words(skipped), list=name)
+            reply += " " + ctx.say("list.already", items=join_words(skipped), verb=is_are(skipped),
+                                   list=name)
         return Outcome(reply, ({"type": "list.added", "list": name, "items": added},))
 
     def list_remove(self, frame: Frame, ctx: SkillContext) -> Outcome:
         items = split_items(str(frame.slots.get("item", "")))
+        if CHOSEN_ITEMS in frame.slots or means_whole_list(items, ctx.utterance):
+            return self._clear(frame, ctx)
         if not items:
             return Outcome(ctx.say("list.ask_remove_item"), ask="item", frame=frame)
         name = self._which_list(frame, ctx)
@@ -88,10 +111,27 @@ class ListSkill(Skill):
         ctx.state.last_list = name
         if not removed:
             return Outcome(ctx.say("list.not_on", items=join_words(missing or items), list=name))
-        reply = ctx.say("list.removed", items=join_words(removed), list=name)
+        reply = ctx.say("list.removed", items=join_words(removed), verb=is_are(removed), list=name)
         if missing:
             reply += " " + ctx.say("list.not_on", items=join_words(missing), list=name)
         return Outcome(reply, ({"type": "list.removed", "list": name, "items": removed},))
+
+    def _clear(self, frame: Frame, ctx: SkillContext) -> Outcome:
+        """Empty a whole list, after a yes: exactly the items it held when asked."""
+        name = self._which_list(frame, ctx)
+        if name is None:
+            return Outcome(ctx.say("list.ask_clear_list"), ask="list", frame=frame)
+        ctx.state.last_list = name
+        if not (frame.confirmed and CHOSEN_ITEMS in frame.slots):  # a yes to "remove something?" is not enough
+            present = ctx.store.list_items(name)
+            if not present:
+                return Outcome(ctx.say("list.empty", list=name))
+            question = ctx.say("list.confirm_clear", count=len(present), s="s" if len(present) > 1 else "",
+                               list=name)
+            return Outcome(question, ask="confirm", frame=frame.with_slot(CHOSEN_ITEMS, present, ""))
+        removed = ctx.store.remove_items(name, list(frame.slots[CHOSEN_ITEMS]))
+        return Outcome(ctx.say("list.cleared", list=name),
+                       ({"type": "list.removed", "list": name, "items": removed},))
 
     def list_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
         name = list_name(frame.slots.get("list")) or self._which_list(frame, ctx)

@@ -47,6 +47,35 @@ def test_list_follow_ups_use_the_list_in_context(assistant):
     assert "eggs" in shown.reply and "milk" not in shown.reply
 
 
+def test_several_items_are_named_in_plural(assistant):
+    added = say(assistant, "add bananas, apples and oat milk to my shopping list")
+    assert " is " not in added.reply
+    assert assistant.store.list_items("shopping") == ["bananas", "apples", "oat milk"]
+
+
+def test_clearing_a_whole_list_asks_first_and_removes_what_it_named(assistant):
+    say(assistant, "add milk, eggs and bread to my shopping list")
+    question = say(assistant, "clear my shopping list")
+    assert question.awaiting == "confirm" and "3" in question.reply
+    assert say(assistant, "no").awaiting is None
+    assert assistant.store.list_items("shopping") == ["milk", "eggs", "bread"]
+    assert say(assistant, "remove everything from my shopping list").awaiting == "confirm"
+    assistant.store.add_items("shopping", ["butter"])  # added while the question was open: kept
+    done = say(assistant, "yes")
+    assert any(a["type"] == "list.removed" for a in done.actions)
+    assert assistant.store.list_items("shopping") == ["butter"]
+
+
+def test_an_unsure_request_confirmed_is_carried_out_as_it_was_said(assistant):
+    say(assistant, "set a timer for 5 minutes")
+    say(assistant, "set a timer for 10 minutes")
+    assistant.settings.confirm_below = 1.0  # every request is unsure: "do you want me to cancel a timer?"
+    question = say(assistant, "cancel all my timers")
+    assert question.awaiting == "confirm"
+    say(assistant, "yes")  # the request said all of them
+    assert assistant.store.active_events("timer") == []
+
+
 def test_cancel_it_cancels_the_timer_just_set(assistant):
     say(assistant, "set a pizza timer for 12 minutes")
     say(assistant, "set a pasta timer for 8 minutes")
