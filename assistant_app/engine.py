@@ -153,7 +153,7 @@ class Assistant:
             return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
                                             "score": round(answer.score, 3),
                                             "source": answer.source.name},))
-        return Outcome(ctx.say("fallback", examples=ctx.say("capabilities")))
+        return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
 
     def _embed(self, texts: list[str]):
         if self._encoder is None:

@@ -18,12 +18,14 @@ _UNIT_NAMES = {
     "km/h": "km/hour", "kph": "km/hour", "kmh": "km/hour", "kilometers per hour": "km/hour",
     "kilometres per hour": "km/hour", "miles per hour": "mph", "mph": "mph",
     "lbs": "lb", "lb": "lb", "ozs": "oz", "fl oz": "floz", "fluid ounces": "floz",
-    "cc": "cm**3", "mls": "ml", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kms": "km", "metres": "meter", "litres": "liter",
+    "cc": "cm**3", "mls": "ml", "kgs": "kg", "kilo": "kg", "kilos": "kg", "k": "km", "kms": "km", "metres": "meter", "litres": "liter",
     "centimetres": "centimeter", "millimetres": "millimeter", "kilometres": "kilometer",
     "tbsp": "tablespoon", "tsp": "teaspoon", "sq ft": "ft**2", "square feet": "ft**2",
     "square meters": "m**2", "square metres": "m**2", "mb": "megabyte", "gb": "gigabyte",
     "kb": "kilobyte", "tb": "terabyte", "megs": "megabyte", "gigs": "gigabyte",
 }
+_NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)\s*([^\d\s].*)$")
+"""An amount that holds its unit as well: "10k", "5km", "12 oz"."""
 _IRREGULAR_PLURALS = {"foot": "feet", "inch": "inches", "degree": "degrees", "century": "centuries"}
 
 
@@ -81,9 +83,12 @@ class ConverterSkill(Skill):
 
     def convert_units(self, frame: Frame, ctx: SkillContext) -> Outcome:
         from_unit, to_unit = frame.slots.get("from_unit"), frame.slots.get("to_unit")
+        amount = frame.slots.get("amount", 1)
+        glued = _NUMBER_WITH_UNIT.match(frame.texts.get("amount", "").strip().lower())
+        if glued and not from_unit:  # "how far is 10k in miles"
+            amount, from_unit = glued.group(1), glued.group(2)
         if not from_unit or not to_unit:
             return Outcome(ctx.say("convert.missing"))
-        amount = frame.slots.get("amount", 1)
         amount = amount if isinstance(amount, (int, float)) else parse_number(str(amount))
         if amount is None:
             amount = 1

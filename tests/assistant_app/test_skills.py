@@ -36,7 +36,7 @@ def test_calculator_refuses_code_and_division_by_zero(assistant):
 @pytest.mark.parametrize("text, answer", [
     ("convert 5 kilometers to miles", "3.11 miles"), ("how many grams in 2 pounds", "907.18 grams"),
     ("what is 70 fahrenheit in celsius", "21.11 degrees Celsius"),
-    ("how many ounces in a kilo", "35.27 ounces"),
+    ("how many ounces in a kilo", "35.27 ounces"), ("how far is 10k in miles", "6.21 miles"),
 ])
 def test_unit_conversion(assistant, text, answer):
     reply = say(assistant, text)
