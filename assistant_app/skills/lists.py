@@ -16,7 +16,7 @@ _PRONOUNS = {"it", "that", "this", "that one", "this one", "them", "the list", "
 _EVERYTHING = re.compile(r"^(?:everything|all(?: of it| of them| items| the items| the things)?"
                          r"|every item|the whole (?:thing|list)|the lot)$", re.I)
 _CLEARING = re.compile(r"\b(?:clear|empty|wipe|delete|erase|everything|all)\b", re.I)
-CHOSEN_ITEMS = "_chosen_items"  # frame slot holding the items a "clear the list" confirmation is about
+CLEARING = "_clearing"  # frame slot: the whole list goes; once asked yes or no, the items the question named
 
 
 def list_name(text: str | None) -> str | None:
@@ -94,8 +94,8 @@ class ListSkill(Skill):
 
     def list_remove(self, frame: Frame, ctx: SkillContext) -> Outcome:
         items = split_items(str(frame.slots.get("item", "")))
-        if CHOSEN_ITEMS in frame.slots or means_whole_list(items, ctx.utterance):
-            return self._clear(frame, ctx)
+        if CLEARING in frame.slots or means_whole_list(items, ctx.utterance):
+            return self._clear(frame.with_slot(CLEARING, frame.slots.get(CLEARING), ""), ctx)
         if not items:
             return Outcome(ctx.say("list.ask_remove_item"), ask="item", frame=frame)
         name = self._which_list(frame, ctx)
@@ -122,14 +122,15 @@ class ListSkill(Skill):
         if name is None:
             return Outcome(ctx.say("list.ask_clear_list"), ask="list", frame=frame)
         ctx.state.last_list = name
-        if not (frame.confirmed and CHOSEN_ITEMS in frame.slots):  # a yes to "remove something?" is not enough
+        chosen = frame.slots[CLEARING]
+        if not (frame.confirmed and isinstance(chosen, list)):  # a yes to "remove something?" is not enough
             present = ctx.store.list_items(name)
             if not present:
                 return Outcome(ctx.say("list.empty", list=name))
             question = ctx.say("list.confirm_clear", count=len(present), s="s" if len(present) > 1 else "",
                                list=name)
-            return Outcome(question, ask="confirm", frame=frame.with_slot(CHOSEN_ITEMS, present, ""))
-        removed = ctx.store.remove_items(name, list(frame.slots[CHOSEN_ITEMS]))
+            return Outcome(question, ask="confirm", frame=frame.with_slot(CLEARING, present, ""))
+        removed = ctx.store.remove_items(name, chosen)
         return Outcome(ctx.say("list.cleared", list=name),
                        ({"type": "list.removed", "list": name, "items": removed},))
 

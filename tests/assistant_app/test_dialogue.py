@@ -66,6 +66,16 @@ def test_clearing_a_whole_list_asks_first_and_removes_what_it_named(assistant):
     assert assistant.store.list_items("shopping") == ["butter"]
 
 
+def test_clearing_asks_which_list_when_there_are_several(assistant):
+    say(assistant, "add milk to my shopping list")
+    say(assistant, "add call the bank to my to-do list")
+    assistant.state.last_list = None  # no list in context
+    assert say(assistant, "clear the list").awaiting == "list"
+    assert say(assistant, "the to-do one").awaiting == "confirm"
+    say(assistant, "yes")
+    assert assistant.store.list_items("to-do") == [] and assistant.store.list_items("shopping") == ["milk"]
+
+
 def test_an_unsure_request_confirmed_is_carried_out_as_it_was_said(assistant):
     say(assistant, "set a timer for 5 minutes")
     say(assistant, "set a timer for 10 minutes")
