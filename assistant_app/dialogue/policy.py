@@ -30,6 +30,8 @@ TYPED_SLOTS = {"time", "date", "duration", "level"}
 CONTENT_INTENTS = {"out_of_scope", "list.add", "list.remove", "note.create", "reminder.set",
                    "web.search", "media.play", "app.open"}
 NEW_COMMAND_CONFIDENCE = 0.95
+# An answer to "what time?" is a delay only when it says so ("in 20 minutes"); "7:15" is a clock time.
+_DELAY_WORDS = re.compile(r"\b(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?)\b", re.I)
 REQUEST = "_request"  # frame slot holding the request's own words while "did you mean ...?" is asked
 _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|please|just|it's|it is|"
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
@@ -149,7 +151,7 @@ class Policy:
             level = parse_level(text)
             return None if level is None else frame.with_slot("level", level, text)
         seconds = parse_duration(text)
-        if seconds is not None:
+        if seconds is not None and (awaiting != "time" or _DELAY_WORDS.search(text)):
             return frame.with_slot("duration", seconds, text)
         if awaiting == "time":
             day = parse_date(text)

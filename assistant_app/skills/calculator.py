@@ -13,6 +13,8 @@ from ..formatting import format_number
 from .base import Outcome, Skill, SkillContext
 
 _N = r"(-?\d+(?:\.\d+)?)"
+_PERCENT = r"(?:%|percent|per cent)"
+_CURRENCY = re.compile(r"[$€£]|\b(?:dollars?|euros?|bucks|cents?)\b", re.I)
 _WORD_OPERATORS = [
     (r"\bmultiplied by\b|\btimes\b|\bx\b|×", "*"),
     (r"\bdivided by\b|\bover\b|÷", "/"),
@@ -26,6 +28,10 @@ _REWRITES = [
     (rf"\b(?:the )?cube root of {_N}", r"cbrt(\1)"),
     (rf"{_N} squared\b", r"(\1**2)"),
     (rf"{_N} cubed\b", r"(\1**3)"),
+    # "20 % off 50" is 40; "50 plus 20 %" is 60, as a calculator's percent key does
+    (rf"{_N}\s*{_PERCENT} off(?: of)? {_N}", r"(\2*(1-\1/100))"),
+    (rf"{_N}\s*(?:\+|plus) {_N}\s*{_PERCENT}", r"(\1*(1+\2/100))"),
+    (rf"{_N}\s*(?:-|minus|less) {_N}\s*{_PERCENT}", r"(\1*(1-\2/100))"),
     (rf"{_N}\s*(?:%|percent|per cent) of {_N}", r"(\1/100*\2)"),
     (rf"{_N}\s*(?:%|percent|per cent)", r"(\1/100)"),
     (rf"\bhalf of {_N}", r"(\1/2)"),
@@ -40,7 +46,7 @@ class CalculationError(ValueError):
 
 def to_arithmetic(text: str) -> str:
     """Words to an arithmetic expression: "twenty three times four" -> "23 * 4"."""
-    expression = words_to_digits(text).replace("−", "-")
+    expression = _CURRENCY.sub("", words_to_digits(text).replace("−", "-"))
     while _FILLER.search(expression):
         expression = _FILLER.sub("", expression)
     for pattern, replacement in _REWRITES:

@@ -35,7 +35,7 @@ def split_items(text: str) -> list[str]:
     parts = re.split(r"\s*(?:,|;|\band also\b|\band\b|&|\bplus\b)\s*", text.strip(" .!?"))
     items = []
     for part in parts:
-        part = re.sub(r"^(?:some|a|an|the|more)\s+", "", part.strip(), flags=re.I)
+        part = re.sub(r"^(?:some|a|an|the|more)\s+", "", part.strip(" '\"“”‘’"), flags=re.I)
         if part and part.lower() not in _PRONOUNS:
             items.append(part)
     return items

@@ -1,6 +1,8 @@
 """Multi-turn conversations through the engine, with the shipped model and real SQLite."""
 import time
 
+import pytest
+
 from assistant_app.engine import Assistant
 
 
@@ -51,6 +53,11 @@ def test_several_items_are_named_in_plural(assistant):
     added = say(assistant, "add bananas, apples and oat milk to my shopping list")
     assert " is " not in added.reply
     assert assistant.store.list_items("shopping") == ["bananas", "apples", "oat milk"]
+
+
+def test_quoted_items_are_stored_without_their_quotes(assistant):
+    say(assistant, "add 'call grandma' to my to-do list")
+    assert assistant.store.list_items("to-do") == ["call grandma"]
 
 
 def test_clearing_a_whole_list_asks_first_and_removes_what_it_named(assistant):
@@ -175,6 +182,20 @@ def test_alarm_time_asked_for_then_given(assistant):
     assert (moment.hour, moment.minute) == (7, 15)
     assert moment.date() == dt.date.today() + dt.timedelta(days=1)
     assert "7:15 AM tomorrow" in done.reply
+
+
+@pytest.mark.parametrize("answers, days_ahead", [(["7:15"], None), (["tomorrow", "7:15"], 1)])
+def test_a_bare_clock_time_answers_what_time(assistant, answers, days_ahead):
+    import datetime as dt
+
+    assert say(assistant, "set an alarm").awaiting == "time"
+    for answer in answers:
+        say(assistant, answer)
+    (alarm,) = assistant.store.active_events("alarm")
+    moment = dt.datetime.fromtimestamp(alarm.due_at)
+    assert (moment.hour, moment.minute) == (7, 15)  # not a delay of 7 minutes 15 seconds
+    if days_ahead is not None:
+        assert moment.date() == dt.date.today() + dt.timedelta(days=days_ahead)
 
 
 def test_follow_up_with_and_adds_to_the_same_list(assistant):

@@ -17,11 +17,19 @@ def say(assistant, text):
     ("what is 15 percent of 80", "12"), ("what's twenty three times four", "92"),
     ("calculate 12 * 7 + 3", "87"), ("what is the square root of 144", "12"),
     ("what is 2 to the power of 10", "1,024"), ("how much is 300 divided by 7", "42.86"),
+    ("what is 50 plus 20 percent", "60"), ("calculate 100 minus 10 percent", "90"),
 ])
 def test_calculator(assistant, text, answer):
     reply = say(assistant, text)
     assert reply.interpretation.intent == "calc.compute"
     assert answer in reply.reply
+
+
+def test_percent_off_and_money_words():
+    from assistant_app.skills.calculator import compute
+
+    assert compute("twenty percent off of fifty dollars") == 40
+    assert compute("$45 times 3") == 135
 
 
 def test_calculator_refuses_code_and_division_by_zero(assistant):
