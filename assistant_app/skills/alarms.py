@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..dialogue.state import Frame
-from ..formatting import format_moment, join_words
+from ..formatting import format_date, format_moment, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
@@ -28,15 +28,44 @@ def moment_of(event: ScheduledEvent) -> dt.datetime:
     return dt.datetime.fromtimestamp(event.due_at)
 
 
-def filter_by_when(events: list[ScheduledEvent], frame: Frame) -> list[ScheduledEvent]:
-    """Events at the frame's time (clock time, any day) and/or on its date."""
-    when, day = as_datetime(frame.slots.get("time")), as_date(frame.slots.get("date"))
+def days_meant(frame: Frame, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days the frame's date covers, first included, last not: one day, or the whole
+    week, weekend or month the user named ("next week" arrives as one day of it)."""
+    words, day = frame.texts.get("date", "").lower(), as_date(frame.slots.get("date"))
+    if "weekend" in words:
+        start = day or today + dt.timedelta(days=(5 - today.weekday()) % 7)
+        return start, start + dt.timedelta(days=2)
+    if "week" in words:
+        start = (day or today) - dt.timedelta(days=(day or today).weekday())
+        return start, start + dt.timedelta(days=7)
+    if "month" in words:
+        start = (day or today).replace(day=1)
+        return start, (start + dt.timedelta(days=32)).replace(day=1)
+    return (day, day + dt.timedelta(days=1)) if day else None
+
+
+def spoken_days(frame: Frame, today: dt.date) -> str:
+    """The days meant as a reply says them: "next week", "tomorrow", "on Friday"."""
+    days = days_meant(frame, today)
+    if days is None:
+        return ""
+    if days[1] - days[0] > dt.timedelta(days=1):
+        return frame.texts.get("date", "").lower()
+    named = format_date(days[0], today)
+    return named if named in ("today", "tomorrow", "yesterday") else f"on {named}"
+
+
+def filter_by_when(events: list[ScheduledEvent], frame: Frame,
+                   today: dt.date | None = None) -> list[ScheduledEvent]:
+    """Events at the frame's time (clock time, any day) and/or on the days it names."""
+    when = as_datetime(frame.slots.get("time"))
     if when is not None:
         events = [e for e in events if moment_of(e).time() == when.time()] or \
                  [e for e in events if moment_of(e).hour % 12 == when.hour % 12 and
                   moment_of(e).minute == when.minute]
-    if day is not None:
-        events = [e for e in events if moment_of(e).date() == day]
+    days = days_meant(frame, today or dt.date.today())
+    if days is not None:
+        events = [e for e in events if days[0] <= moment_of(e).date() < days[1]]
     return events
 
 
@@ -71,7 +100,7 @@ class AlarmSkill(Skill):
         alarms = ctx.store.active_events("alarm")
         if not alarms:
             return Outcome(ctx.say("alarm.none"))
-        named = (lambda events: filter_by_when(events, frame)) \
+        named = (lambda events: filter_by_when(events, frame, ctx.now().date())) \
             if "time" in frame.slots or "date" in frame.slots else None
         chosen, how = choose_events(frame, ctx, alarms, named)
         if how == "ambiguous":
@@ -90,9 +119,11 @@ class AlarmSkill(Skill):
         return Outcome(ctx.say("alarm.cancelled_all", count=len(chosen)), actions)
 
     def alarm_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        alarms = filter_by_when(ctx.store.active_events("alarm"), frame)
+        every = ctx.store.active_events("alarm")
+        alarms = filter_by_when(every, frame, ctx.now().date())
         if not alarms:
-            return Outcome(ctx.say("alarm.none"))
+            when = spoken_days(frame, ctx.now().date()) if every else ""
+            return Outcome(ctx.say("alarm.none_when", when=when) if when else ctx.say("alarm.none"))
         times = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms])
         return Outcome(ctx.say("alarm.list", count=len(alarms), times=times,
                                s="" if len(alarms) == 1 else "s"))

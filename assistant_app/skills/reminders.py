@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from ..dialogue.state import Frame
 from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
-from .alarms import as_date, as_datetime, moment_of
+from .alarms import as_date, as_datetime, days_meant, moment_of, spoken_days
 from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
 
@@ -70,12 +70,12 @@ class ReminderSkill(Skill):
                        ({"type": "reminder.set", "id": event.id, "at": moment.isoformat(), "task": task},))
 
     def reminder_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        reminders = ctx.store.active_events("reminder")
-        day = as_date(frame.slots.get("date"))
-        if day is not None:
-            reminders = [r for r in reminders if moment_of(r).date() == day]
+        every = ctx.store.active_events("reminder")
+        days = days_meant(frame, ctx.now().date())
+        reminders = [r for r in every if days is None or days[0] <= moment_of(r).date() < days[1]]
         if not reminders:
-            return Outcome(ctx.say("reminder.none"))
+            when = spoken_days(frame, ctx.now().date()) if every else ""
+            return Outcome(ctx.say("reminder.none_when", when=when) if when else ctx.say("reminder.none"))
         now = ctx.now()
         items = join_words([f"{r.label} at {format_moment(moment_of(r), now)}" for r in reminders[:10]])
         return Outcome(ctx.say("reminder.list", count=len(reminders), items=items,

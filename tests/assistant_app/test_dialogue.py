@@ -198,6 +198,18 @@ def test_a_bare_clock_time_answers_what_time(assistant, answers, days_ahead):
         assert moment.date() == dt.date.today() + dt.timedelta(days=days_ahead)
 
 
+def test_reminders_of_next_week_are_the_whole_week(assistant):
+    import datetime as dt
+
+    noon = dt.datetime.combine(dt.date.today(), dt.time(12))
+    assistant.store.add_event("reminder", "renew the passport", (noon + dt.timedelta(days=7)).timestamp())
+    assistant.store.add_event("reminder", "book the dentist", (noon + dt.timedelta(days=14)).timestamp())
+    week = say(assistant, "what reminders do i have next week")
+    assert "passport" in week.reply and "dentist" not in week.reply
+    none = say(assistant, "what reminders do i have tomorrow")
+    assert "tomorrow" in none.reply and "passport" not in none.reply
+
+
 def test_follow_up_with_and_adds_to_the_same_list(assistant):
     say(assistant, "put batteries on the hardware store list")
     say(assistant, "and also some duct tape")
