@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -10,6 +11,8 @@ from ..dialogue.state import Frame
 from ..formatting import format_date, format_time
 from .alarms import as_date
 from .base import Outcome, Skill, SkillContext
+
+_HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
 class Jokes:
@@ -61,8 +64,12 @@ class ConversationSkill(Skill):
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")
         full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
-        relative = format_date(day, today)
-        return Outcome(ctx.say("date.other", what=spoken or relative, date=full))
+        what = spoken or format_date(day, today)
+        if _HOW_LONG.search(ctx.utterance):  # "how many days until christmas"
+            days = abs((day - today).days)
+            key = "date.days_until" if day > today else "date.days_since"
+            return Outcome(ctx.say(key, what=what, count=f"{days:,}", s="" if days == 1 else "s", date=full))
+        return Outcome(ctx.say("date.other", what=what, date=full))
 
     def help(self, frame: Frame, ctx: SkillContext) -> Outcome:
         topic = str(frame.slots.get("topic", "")).strip()

@@ -56,21 +56,29 @@ def _weekday(text: str, today: dt.date) -> dt.date | None:
     return today + dt.timedelta(days=ahead)
 
 
+_YEAR = re.compile(r"\b(1[6-9]\d\d|2[01]\d\d)\b")
+"""A year said with a date ("July 4th 1976", "christmas 2030")."""
+
+
+def _in_year(month: int, day: int, text: str, today: dt.date) -> dt.date | None:
+    """The date in the year the text names, else the next time it comes."""
+    year = _YEAR.search(text)
+    if not year:
+        return _next_yearly(month, day, today)
+    try:
+        return dt.date(int(year.group(1)), month, day)
+    except ValueError:
+        return None
+
+
 def _month_day(text: str, today: dt.date) -> dt.date | None:
-    year = re.search(r"\b(20\d\d)\b", text)
     for pattern, month_group, day_group in (
         (rf"\b({_MONTH_RE})\s+(?:the\s+)?{_ORDINAL}\b", 1, 2),
         (rf"\b{_ORDINAL}\s+(?:of\s+)?({_MONTH_RE})\b", 2, 1),
     ):
         match = re.search(pattern, text)
         if match:
-            month, day = _MONTH[match.group(month_group)], int(match.group(day_group))
-            if year:
-                try:
-                    return dt.date(int(year.group(1)), month, day)
-                except ValueError:
-                    return None
-            return _next_yearly(month, day, today)
+            return _in_year(_MONTH[match.group(month_group)], int(match.group(day_group)), text, today)
     return None
 
 
@@ -132,7 +140,7 @@ def parse_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
     cleaned = _clean(text)
     for name, (month, day) in _HOLIDAYS.items():
         if name in cleaned:
-            return _next_yearly(month, day, today)
+            return _in_year(month, day, cleaned, today)
     for finder in (_relative, _month_day, _weekday, _numeric):
         found = finder(cleaned, today)
         if found:

@@ -55,6 +55,18 @@ def test_unit_conversion(assistant, text, answer):
 def test_time_and_date(assistant):
     assert re.search(r"\d{1,2}(:\d\d)? (AM|PM)|noon|midnight", say(assistant, "what time is it").reply)
     assert time.strftime("%A") in say(assistant, "what's the date today").reply
+    assert "Sunday, July 4, 1976" in say(assistant, "what day of the week was july 4th 1976").reply
+
+
+def test_days_until_a_date_are_counted(assistant):
+    import datetime as dt
+
+    today = dt.date.today()
+    christmas = dt.date(today.year if today <= dt.date(today.year, 12, 25) else today.year + 1, 12, 25)
+    if christmas == today:
+        pytest.skip("it is Christmas: nothing to count")
+    reply = say(assistant, "how many days until christmas").reply
+    assert re.search(rf"\b{(christmas - today).days} days?\b", reply) and "December 25" in reply
 
 
 def test_help_lists_the_skills(assistant):

@@ -60,7 +60,8 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("5 march", "2027-03-05"), ("march fifth", "2027-03-05"), ("the fifth of march", "2027-03-05"),
     ("christmas", "2026-12-25"), ("new year's eve", "2026-12-31"), ("in 3 days", "2026-12-02"),
     ("next week", "2026-12-06"), ("2027-01-05", "2027-01-05"), ("the day after tomorrow", "2026-12-01"),
-    ("this weekend", "2026-12-05"),
+    ("this weekend", "2026-12-05"), ("july 4th 1976", "1976-07-04"), ("4 july 1976", "1976-07-04"),
+    ("christmas 2030", "2030-12-25"), ("march 3rd, 2031", "2031-03-03"),
 ])
 def test_dates_resolve_against_today(text, expected):
     assert parse_date(text, NOW).isoformat() == expected
