@@ -11,6 +11,7 @@ from typing import Callable
 from nlu import Interpretation, Parser
 
 from . import paths
+from .dialogue.language import other_language
 from .dialogue.policy import Policy
 from .dialogue.responses import Responses
 from .dialogue.state import DialogueState, Response
@@ -153,6 +154,8 @@ class Assistant:
             return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
                                             "score": round(answer.score, 3),
                                             "source": answer.source.name},))
+        if other_language(interpretation.text):
+            return Outcome(ctx.say("fallback.other_language"))
         return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
 
     def _embed(self, texts: list[str]):

@@ -173,6 +173,18 @@ def test_bad_input_always_gets_a_reply(assistant):
     assert assistant.store.active_events() == []
 
 
+@pytest.mark.parametrize("text", ["今日は何曜日ですか", "Wie spät ist es heute?", "¿Qué tiempo hace hoy?",
+                                  "Quelle heure est-il, s'il vous plaît ?"])
+def test_another_language_is_told_it_is_english_only(assistant, text):
+    response = say(assistant, text)
+    assert "English" in response.reply and not response.actions
+
+
+def test_english_out_of_scope_is_not_taken_for_another_language(assistant):
+    for text in ["book me a flight to paris", "order a pizza with extra cheese", "do me a favor and hack nasa"]:
+        assert "English" not in say(assistant, text).reply
+
+
 def test_alarm_time_asked_for_then_given(assistant):
     assert say(assistant, "set an alarm").awaiting == "time"
     done = say(assistant, "7:15 tomorrow morning")
