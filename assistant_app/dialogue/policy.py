@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Callable
 
 from nlu.normalize import parse_date, parse_duration, parse_level, parse_time
+from nlu.normalize.numbers import words_to_digits
 from nlu.types import Interpretation
 
 from ..skills.base import Outcome, Skill, SkillContext
@@ -33,6 +34,14 @@ NEW_COMMAND_CONFIDENCE = 0.95
 # An answer to "what time?" is a delay only when it says so ("in 20 minutes"); "7:15" is a clock time.
 _DELAY_WORDS = re.compile(r"\b(?:sec(?:ond)?s?|min(?:ute)?s?|h(?:ou)?rs?|hours?|days?|weeks?)\b", re.I)
 REQUEST = "_request"  # frame slot holding the request's own words while "did you mean ...?" is asked
+# The words an answer to "when?", "how long?" or "what level?" is made of; anything else is more.
+_WHEN_WORDS = re.compile(
+    r"\b(?:at|in|on|for|by|around|about|a|an|the|and|of|half|quarter|past|to|till|after|before|"
+    r"o'?clock|[ap]\.? ?m\.?|noon|midday|midnight|morning|afternoon|evening|night|tonight|today|"
+    r"tomorrow|next|this|coming|week|weekend|month|year|secs?|seconds?|mins?|minutes?|hrs?|hours?|"
+    r"days?|weeks?|percent|st|nd|rd|th|please|um+|uh+|er+|ok(?:ay)?|yes|yeah|so|well|make it|say|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)\b", re.I)
 _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|please|just|it's|it is|"
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
 
@@ -121,11 +130,14 @@ class Policy:
 
     @staticmethod
     def _changes_subject(frame: Frame, awaiting: str, interpretation: Interpretation) -> bool:
-        """A free-text answer is taken as it is, unless it is plainly a new command
-        ("What should I remind you about?" - "what time is it")."""
-        return (awaiting not in TYPED_SLOTS and interpretation.intent != frame.intent
-                and interpretation.intent not in CONTENT_INTENTS
-                and interpretation.confidence >= NEW_COMMAND_CONFIDENCE)
+        """An answer is taken as it is, unless it is plainly a new command: "what time is it"
+        to "What should I remind you about?", or "what's 10 divided by 2" to "When?", which
+        says more than a time would (it holds a number, so it would read as 10 o'clock)."""
+        if interpretation.intent == frame.intent or interpretation.confidence < NEW_COMMAND_CONFIDENCE:
+            return False
+        if awaiting in TYPED_SLOTS:
+            return bool(re.search(r"[^\W\d_]", _WHEN_WORDS.sub(" ", words_to_digits(interpretation.text))))
+        return interpretation.intent not in CONTENT_INTENTS
 
     def _fill(self, frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
         """The pending frame with the awaited slot taken from this answer, if it holds one."""

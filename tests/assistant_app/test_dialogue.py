@@ -222,6 +222,13 @@ def test_reminders_of_next_week_are_the_whole_week(assistant):
     assert "tomorrow" in none.reply and "passport" not in none.reply
 
 
+def test_a_new_command_with_a_number_is_not_taken_for_the_time_asked(assistant):
+    assert say(assistant, "remind me to call mom").awaiting == "time"
+    answer = say(assistant, "what's 12 times 12")
+    assert "144" in answer.reply and answer.awaiting is None
+    assert assistant.store.active_events() == []  # not a reminder at 12 o'clock
+
+
 def test_follow_up_with_and_adds_to_the_same_list(assistant):
     say(assistant, "put batteries on the hardware store list")
     say(assistant, "and also some duct tape")
