@@ -77,7 +77,7 @@ class Assistant:
                                CalculatorSkill(), ConverterSkill(), AppSkill(), WebSearchSkill(),
                                MediaSkill(), VolumeSkill(), SystemSkill()]
         skills.append(ConversationSkill(Jokes(data / "jokes.txt", seed), skills))
-        self.policy = Policy(skills, self._fallback)
+        self.policy = Policy(skills, self._fallback, self._knowledge_answer)
         self.state = DialogueState.from_json(self.store.load_state(STATE_KEY))
         self._turn_lock = threading.Lock()
         self._listeners: list[Callable[[Alert], None]] = []
@@ -144,19 +144,26 @@ class Assistant:
 
     def _fallback(self, interpretation: Interpretation, ctx: SkillContext) -> Outcome:
         """Out of scope: answer from the knowledge base, else say honestly what I can do."""
-        answer = None
-        if any(ch.isalpha() for ch in interpretation.text):
-            try:
-                answer = self.knowledge.answer(interpretation.text, self.settings.knowledge_min_score)
-            except Exception:
-                log.exception("knowledge base lookup failed")
-        if answer:
-            return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
-                                            "score": round(answer.score, 3),
-                                            "source": answer.source.name},))
+        answer = self._knowledge_answer(interpretation)
+        if answer is not None:
+            return answer
         if other_language(interpretation.text):
             return Outcome(ctx.say("fallback.other_language"))
         return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
+
+    def _knowledge_answer(self, interpretation: Interpretation) -> Outcome | None:
+        """The knowledge base's answer when it has a good one."""
+        if not any(ch.isalpha() for ch in interpretation.text):
+            return None
+        try:
+            answer = self.knowledge.answer(interpretation.text, self.settings.knowledge_min_score)
+        except Exception:
+            log.exception("knowledge base lookup failed")
+            return None
+        if not answer:
+            return None
+        return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
+                                        "score": round(answer.score, 3), "source": answer.source.name},))
 
     def _embed(self, texts: list[str]):
         if self._encoder is None:

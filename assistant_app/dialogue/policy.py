@@ -55,9 +55,13 @@ def answer_text(text: str) -> str:
 
 
 class Policy:
-    def __init__(self, skills: list[Skill], fallback: Callable[[Interpretation, SkillContext], Outcome]) -> None:
+    def __init__(self, skills: list[Skill], fallback: Callable[[Interpretation, SkillContext], Outcome],
+                 knowledge: Callable[[Interpretation], Outcome | None] = lambda interpretation: None) -> None:
+        """`fallback` answers what no skill takes; `knowledge` answers from the user's
+        knowledge base, or returns None."""
         self.skills = {intent: skill for skill in skills for intent in skill.intents}
         self.fallback = fallback
+        self.knowledge = knowledge
 
     def step(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Response:
         """Handle one turn; `state` is updated in place."""
@@ -188,6 +192,11 @@ class Policy:
             return Outcome(ctx.say("confirm.nothing"))
         if intent == "dialog.cancel":
             return self._cancel_in_context(state, ctx)
+        if interpretation.confidence < ctx.settings.confirm_below and intent not in ACTIONS \
+                and not intent.startswith("dialog."):
+            answer = self.knowledge(interpretation)  # an unsure read may be a question the user wrote down
+            if answer is not None:
+                return answer
         frame = Frame.from_interpretation(interpretation)
         skill = self.skills.get(intent)
         if intent in ACTIONS and interpretation.confidence < ctx.settings.confirm_below and \

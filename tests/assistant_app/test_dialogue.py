@@ -152,6 +152,17 @@ def test_user_knowledge_file_is_picked_up_without_restart(assistant):
     assert "hunter2" in say(assistant, "what's the wifi password").reply
 
 
+def test_an_unsure_reading_defers_to_a_question_the_user_wrote_down(assistant):
+    folder = assistant.config_dir / "knowledge"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "home.md").write_text("## When is the bin collection? | When do the bins go out?\n"
+                                    "Bins go out on Thursday evening.\n")
+    response = say(assistant, "when do the bins go out")
+    assert response.interpretation.confidence < assistant.settings.confirm_below  # not sure it is a list
+    assert "Thursday" in response.reply
+    assert "milk" in say(assistant, "add milk to my shopping list").reply  # sure readings are acted on
+
+
 def test_pending_question_survives_a_restart(parser):
     with Assistant(parser=parser) as first:
         assert first.handle_text("set a timer").awaiting == "duration"
