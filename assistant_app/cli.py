@@ -51,10 +51,13 @@ class Printer:
             print(json.dumps(data, ensure_ascii=False) if self.jsonl else text, flush=True)
 
 
-def _open_assistant():
+def _open_assistant(one_turn: bool = False):
+    """The engine; for `one_turn` its parser skips tracing (0.4 s to save a few ms a parse)."""
+    from nlu import Parser
+
     from .engine import Assistant
 
-    return Assistant()
+    return Assistant(parser=Parser.from_pretrained(traced=not one_turn))
 
 
 def _ask_running_app(args: argparse.Namespace) -> bool:
@@ -91,7 +94,7 @@ def run_app(args: argparse.Namespace) -> int:
 def run_ask(args: argparse.Namespace) -> int:
     if _ask_running_app(args):
         return 0
-    with _open_assistant() as assistant:
+    with _open_assistant(one_turn=True) as assistant:
         printer = Printer(args.json)
         for notice in assistant.notices:
             printer.notice(notice)
