@@ -93,10 +93,13 @@ class ReminderSkill(Skill):
             return Outcome(ctx.say("reminder.which", names=names), ask="task", frame=frame)
         if not chosen:
             return Outcome(ctx.say("reminder.not_found", task=clean_task(str(task))))
+        several = "_all" if len(chosen) > 1 else ""
         if not frame.confirmed:  # deleting a reminder loses what the user asked to remember
-            names = join_words([r.label for r in chosen[:5]])
-            return confirm_first(frame, chosen, ctx.say("reminder.confirm_cancel", names=names))
+            names = join_words([("to " if several else "") + r.label for r in chosen[:5]])
+            return confirm_first(frame, chosen, ctx.say(f"reminder.confirm_cancel{several}", names=names,
+                                                        count=len(chosen)))
         ctx.store.set_event_status([r.id for r in chosen], "cancelled")
         ctx.on_schedule_change()
-        return Outcome(ctx.say("reminder.cancelled", names=join_words([r.label for r in chosen[:5]])),
+        return Outcome(ctx.say(f"reminder.cancelled{several}", names=join_words([r.label for r in chosen[:5]]),
+                               count=len(chosen)),
                        tuple({"type": "reminder.cancelled", "id": r.id} for r in chosen))

@@ -221,6 +221,16 @@ def test_a_bare_clock_time_answers_what_time(assistant, answers, days_ahead):
         assert moment.date() == dt.date.today() + dt.timedelta(days=days_ahead)
 
 
+def test_deleting_several_reminders_names_each(assistant):
+    say(assistant, "remind me to pick up the kids in 2 hours")
+    say(assistant, "remind me to renew my passport tomorrow at 10 am")
+    question = say(assistant, "delete all my reminders")
+    assert question.awaiting == "confirm"
+    assert "2 reminders" in question.reply and "to pick up the kids and to renew" in question.reply
+    assert "2 reminders" in say(assistant, "yes").reply
+    assert assistant.store.active_events("reminder") == []
+
+
 def test_reminders_of_next_week_are_the_whole_week(assistant):
     import datetime as dt
 
