@@ -14,6 +14,9 @@ from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
 
 MORNING = dt.time(9, 0)  # a reminder "on Friday" with no time is for the morning
+PARTS_OF_DAY = {"tonight": dt.time(20, 0), "night": dt.time(20, 0), "evening": dt.time(18, 0),
+                "afternoon": dt.time(15, 0), "lunch": dt.time(12, 0), "morning": MORNING}
+"""A date said with a part of the day ("tonight", "tomorrow afternoon") and no clock time."""
 
 
 def clean_task(task: str) -> str:
@@ -32,7 +35,8 @@ def reminder_moment(frame: Frame, now: dt.datetime) -> dt.datetime | None:
         return moment
     day = as_date(frame.slots.get("date"))
     if day is not None:
-        moment = dt.datetime.combine(day, MORNING)
+        said = re.findall(r"[a-z]+", frame.texts.get("date", "").lower())
+        moment = dt.datetime.combine(day, next((PARTS_OF_DAY[w] for w in said if w in PARTS_OF_DAY), MORNING))
         return moment if moment > now else now + dt.timedelta(hours=1)
     return None
 

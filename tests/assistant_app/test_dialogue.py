@@ -39,6 +39,18 @@ def test_reminder_gathers_task_and_time_over_turns(assistant):
     assert "water the plants" in done.reply
 
 
+@pytest.mark.parametrize("answer, hour", [("tomorrow evening", 18), ("tomorrow afternoon", 15),
+                                          ("tomorrow", 9)])
+def test_a_part_of_the_day_sets_the_reminder_hour(assistant, answer, hour):
+    import datetime as dt
+
+    assert say(assistant, "remind me to call mom").awaiting == "time"
+    say(assistant, answer)
+    (event,) = assistant.store.active_events("reminder")
+    moment = dt.datetime.fromtimestamp(event.due_at)
+    assert (moment.date(), moment.hour) == (dt.date.today() + dt.timedelta(days=1), hour)
+
+
 def test_list_follow_ups_use_the_list_in_context(assistant):
     say(assistant, "add milk to my shopping list")
     say(assistant, "and eggs")
