@@ -93,7 +93,7 @@ class AlarmSkill(Skill):
         event = ctx.store.add_event("alarm", "", moment.timestamp())
         ctx.on_schedule_change()
         ctx.state.last_event_id = event.id
-        return Outcome(ctx.say("alarm.set", when=format_moment(moment, now)),
+        return Outcome(ctx.say("alarm.set", when=format_moment(moment, now)) + ctx.once_only("alarms"),
                        ({"type": "alarm.set", "id": event.id, "at": moment.isoformat()},))
 
     def alarm_cancel(self, frame: Frame, ctx: SkillContext) -> Outcome:

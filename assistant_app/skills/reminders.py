@@ -70,7 +70,8 @@ class ReminderSkill(Skill):
         event = ctx.store.add_event("reminder", task, moment.timestamp())
         ctx.on_schedule_change()
         ctx.state.last_event_id = event.id
-        return Outcome(ctx.say("reminder.set", task=task, when=format_moment(moment, now)),
+        return Outcome(ctx.say("reminder.set", task=task, when=format_moment(moment, now))
+                       + ctx.once_only("reminders"),
                        ({"type": "reminder.set", "id": event.id, "at": moment.isoformat(), "task": task},))
 
     def reminder_query(self, frame: Frame, ctx: SkillContext) -> Outcome:

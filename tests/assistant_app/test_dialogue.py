@@ -51,6 +51,13 @@ def test_a_part_of_the_day_sets_the_reminder_hour(assistant, answer, hour):
     assert (moment.date(), moment.hour) == (dt.date.today() + dt.timedelta(days=1), hour)
 
 
+def test_a_repeating_alarm_is_set_once_and_says_so(assistant):
+    reply = say(assistant, "set an alarm for 7am every weekday")
+    assert len(assistant.store.active_events("alarm")) == 1
+    assert "repeat" in reply.reply
+    assert "repeat" not in say(assistant, "set an alarm for 8am").reply
+
+
 def test_list_follow_ups_use_the_list_in_context(assistant):
     say(assistant, "add milk to my shopping list")
     say(assistant, "and eggs")
