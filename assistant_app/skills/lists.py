@@ -163,11 +163,12 @@ class NoteSkill(Skill):
         return Outcome(ctx.say("note.created", text=text), ({"type": "note.created", "id": note_id},))
 
     def note_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        notes = ctx.store.notes(limit=5)
+        just_one = re.search(r"\b(?:last|latest|newest|most recent)\s+note\b", ctx.utterance.lower())
+        notes = ctx.store.notes(limit=1 if just_one else 5)
         if not notes:
             return Outcome(ctx.say("note.none"))
         today = ctx.now().date()
         spoken = [f"{text.rstrip('.')} ({format_date(dt.datetime.fromtimestamp(at).date(), today)})"
                   for text, at in notes]
-        key = "note.show_one" if len(notes) == 1 else "note.show"
+        key = "note.show_last" if just_one else "note.show_one" if len(notes) == 1 else "note.show"
         return Outcome(ctx.say(key, count=len(notes), notes="; ".join(spoken)))

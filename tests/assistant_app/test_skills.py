@@ -83,6 +83,9 @@ def test_joke_comes_from_the_collection(assistant):
 def test_notes_are_stored_and_read_back(assistant):
     say(assistant, "take a note the parking spot is B12")
     assert "parking spot is B12" in say(assistant, "read my notes").reply
+    say(assistant, "take a note call the plumber")
+    last = say(assistant, "read my last note").reply
+    assert "plumber" in last and "B12" not in last
 
 
 @pytest.fixture
