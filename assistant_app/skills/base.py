@@ -49,8 +49,8 @@ class SkillContext:
         return bool(re.search(r"\b(all|every|everything|each)\b", self.utterance.lower()))
 
     def once_only(self, what: str) -> str:
-        """" It rings once: ..." when the request asks for a repeat ("every weekday"), which
-        alarms and reminders cannot do yet; else ""."""
+        """A sentence to add when the request asks for a repeat ("every weekday"), which
+        alarms and reminders cannot do yet: it happens once. Else ""."""
         repeating = re.search(r"\b(?:every|daily|weekdays|weekly|each (?:day|morning|evening|night|week))\b",
                               self.utterance.lower())
         return " " + self.say("repeat.unsupported", what=what) if repeating else ""
