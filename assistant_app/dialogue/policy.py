@@ -203,7 +203,8 @@ class Policy:
                 not (skill and skill.asks_first(frame, ctx)):
             return Outcome(ctx.say("confirm.unsure", request=ctx.phrase(f"describe.{intent}")),
                            ask="confirm", frame=frame.with_slot(REQUEST, interpretation.text, ""))
-        return self.run(frame, ctx)
+        outcome = self.run(frame, ctx)
+        return (outcome.puzzled and self.knowledge(interpretation)) or outcome
 
     def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:
         """"Cancel it" with nothing pending: stop what rings, else cancel what was just set."""

@@ -22,6 +22,9 @@ class Outcome:
     """A slot to ask for, or "confirm" for a yes/no question about `frame`."""
     frame: Frame | None = None
     """The frame to keep open while asking."""
+    puzzled: bool = False
+    """The skill could not make sense of the details ("which day is 'bin day'?"): an answer
+    from the user's knowledge base, if it has one, serves better."""
 
 
 @dataclass

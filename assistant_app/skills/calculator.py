@@ -87,7 +87,7 @@ class CalculatorSkill(Skill):
             value = compute(text)
         except CalculationError as error:
             key = "calc.divide_by_zero" if "zero" in str(error) else "calc.failed"
-            return Outcome(ctx.say(key, expression=text))
+            return Outcome(ctx.say(key, expression=text), puzzled=key == "calc.failed")
         if math.isinf(value) or abs(value) > 1e300:
             return Outcome(ctx.say("calc.too_big"))
         result = format_number(value)

@@ -59,7 +59,7 @@ class ConversationSkill(Skill):
         today = ctx.now().date()
         day = as_date(frame.slots.get("date"))
         if "date" in frame.slots and day is None:
-            return Outcome(ctx.say("date.unknown", date=frame.texts.get("date", "")))
+            return Outcome(ctx.say("date.unknown", date=frame.texts.get("date", "")), puzzled=True)
         if day is None or day == today:
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")

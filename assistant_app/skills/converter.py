@@ -89,14 +89,14 @@ class ConverterSkill(Skill):
         if glued and not from_unit:  # "how far is 10k in miles"
             amount, from_unit = glued.group(1), glued.group(2)
         if not from_unit or not to_unit:
-            return Outcome(ctx.say("convert.missing"))
+            return Outcome(ctx.say("convert.missing"), puzzled=True)
         amount = amount if isinstance(amount, (int, float)) else parse_number(str(amount))
         if amount is None:
             amount = 1
         try:
             result, source, target = convert(float(amount), str(from_unit), str(to_unit))
         except ConversionError:
-            return Outcome(ctx.say("convert.failed", from_unit=from_unit, to_unit=to_unit))
+            return Outcome(ctx.say("convert.failed", from_unit=from_unit, to_unit=to_unit), puzzled=True)
         return Outcome(ctx.say("convert.result", amount=format_number(amount), from_unit=source,
                                result=format_number(result), to_unit=target),
                        ({"type": "convert.result", "value": result},))

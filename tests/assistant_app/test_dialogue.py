@@ -182,6 +182,16 @@ def test_an_unsure_reading_defers_to_a_question_the_user_wrote_down(assistant):
     assert "milk" in say(assistant, "add milk to my shopping list").reply  # sure readings are acted on
 
 
+def test_a_request_a_skill_cannot_make_sense_of_defers_to_the_knowledge_base(assistant):
+    folder = assistant.config_dir / "knowledge"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "home.md").write_text("## When is bin day?\nBins go out on Thursday evening.\n")
+    response = say(assistant, "when is bin day")
+    assert response.interpretation.intent == "date.query"  # and "bin day" is no date it knows
+    assert "Thursday" in response.reply
+    assert "couldn't work out" in say(assistant, "what day is blorp day").reply
+
+
 def test_pending_question_survives_a_restart(parser):
     with Assistant(parser=parser) as first:
         assert first.handle_text("set a timer").awaiting == "duration"
