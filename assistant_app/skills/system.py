@@ -9,7 +9,7 @@ from ..dialogue.state import Frame
 from ..formatting import format_duration
 from .base import Outcome, Skill, SkillContext
 
-_RESOURCES = {"battery": "battery", "power": "battery", "charge": "battery", "cpu": "cpu",
+_RESOURCES = {"battery": "battery", "power": "battery", "charge": "battery", "plugged": "battery", "cpu": "cpu",
               "processor": "cpu", "memory": "memory", "ram": "memory", "disk": "disk",
               "storage": "disk", "space": "disk", "drive": "disk", "hard drive": "disk"}
 

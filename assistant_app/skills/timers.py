@@ -76,11 +76,14 @@ class TimerSkill(Skill):
         return Outcome(ctx.say("timer.cancelled_all", count=len(chosen)), actions)
 
     def timer_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        timers = match_label(ctx.store.active_events("timer"), frame.slots.get("label"))
-        if not timers:
+        every = ctx.store.active_events("timer")
+        timers = match_label(every, frame.slots.get("label"))
+        if not every:
             return Outcome(ctx.say("timer.none"))
+        missing = "" if timers else ctx.say("timer.not_found", label=frame.texts.get("label", "")) + " "
+        timers = timers or every  # "how long on the eggs" with only a tea timer: say what there is
         now = time.time()
         parts = [f"{format_duration(max(0, t.due_at - now))} left on your {timer_name(t)}" for t in timers]
         ctx.state.last_event_id = timers[0].id
-        return Outcome(ctx.say("timer.status", status=join_words(parts)) if len(parts) > 1 else
-                       parts[0][0].upper() + parts[0][1:] + ".")
+        return Outcome(missing + (ctx.say("timer.status", status=join_words(parts)) if len(parts) > 1 else
+                                  parts[0][0].upper() + parts[0][1:] + "."))

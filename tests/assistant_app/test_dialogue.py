@@ -120,6 +120,13 @@ def test_cancel_it_cancels_the_timer_just_set(assistant):
     assert [e.label for e in assistant.store.active_events("timer")] == ["pizza"]
 
 
+def test_asking_after_a_timer_that_is_not_there_says_what_is(assistant):
+    say(assistant, "set a tea timer for 3 minutes")
+    reply = say(assistant, "how long is left on the pasta timer").reply
+    assert "no pasta timer" in reply or "find the pasta timer" in reply
+    assert "tea timer" in reply
+
+
 def test_several_timers_ask_which_one_to_cancel(assistant):
     say(assistant, "set a pizza timer for 12 minutes")
     say(assistant, "set an egg timer for 5 minutes")
