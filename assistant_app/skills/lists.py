@@ -15,7 +15,10 @@ _LIST_ALIASES = {"grocery": "shopping", "groceries": "shopping", "shop": "shoppi
 _PRONOUNS = {"it", "that", "this", "that one", "this one", "them", "the list", "list"}
 _EVERYTHING = re.compile(r"^(?:everything|all(?: of it| of them| items| the items| the things)?"
                          r"|every item|the whole (?:thing|list)|the lot)$", re.I)
-_CLEARING = re.compile(r"\b(?:clear|empty|wipe|delete|erase|everything|all)\b", re.I)
+_CLEARING = re.compile(r"\b(?:clear|empty|wipe|delete|erase|everything|all)\b"
+                       r"|\b(?:remove|scrap|trash|get rid of)\s+(?:(?!from\b|off\b)[\w-]+\s+){0,3}?list\b", re.I)
+"""Words that mean a whole list, when no item is named: "clear the list", "remove the party list"."""
+_ALL_LISTS = re.compile(r"\b(?:lists|all (?:of )?my lists|which lists)\b", re.I)
 CLEARING = "_clearing"  # frame slot: the whole list goes; once asked yes or no, the items the question named
 
 
@@ -46,10 +49,6 @@ def means_whole_list(items: list[str], utterance: str) -> bool:
     if items:
         return all(_EVERYTHING.match(item) for item in items)
     return bool(_CLEARING.search(utterance))
-
-
-def is_are(items: list[str]) -> str:
-    return "are" if len(items) > 1 else "is"
 
 
 class ListSkill(Skill):
@@ -84,12 +83,10 @@ class ListSkill(Skill):
         ctx.state.last_list = name
         skipped = [i for i in items if i not in added]
         if not added:
-            return Outcome(ctx.say("list.already", items=join_words(skipped), verb=is_are(skipped),
-                                   list=name))
-        reply = ctx.say("list.added", items=join_words(added), verb=is_are(added), list=name)
+            return Outcome(ctx.say("list.already", items=join_words(skipped), list=name))
+        reply = ctx.say("list.added", items=join_words(added), list=name)
         if skipped:
-            reply += " " + ctx.say("list.already", items=join_words(skipped), verb=is_are(skipped),
-                                   list=name)
+            reply += " " + ctx.say("list.already", items=join_words(skipped), list=name)
         return Outcome(reply, ({"type": "list.added", "list": name, "items": added},))
 
     def list_remove(self, frame: Frame, ctx: SkillContext) -> Outcome:
@@ -111,7 +108,7 @@ class ListSkill(Skill):
         ctx.state.last_list = name
         if not removed:
             return Outcome(ctx.say("list.not_on", items=join_words(missing or items), list=name))
-        reply = ctx.say("list.removed", items=join_words(removed), verb=is_are(removed), list=name)
+        reply = ctx.say("list.removed", items=join_words(removed), list=name)
         if missing:
             reply += " " + ctx.say("list.not_on", items=join_words(missing), list=name)
         return Outcome(reply, ({"type": "list.removed", "list": name, "items": removed},))
@@ -135,7 +132,12 @@ class ListSkill(Skill):
                        ({"type": "list.removed", "list": name, "items": removed},))
 
     def list_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        name = list_name(frame.slots.get("list")) or self._which_list(frame, ctx)
+        named = list_name(frame.slots.get("list"))
+        if not named and _ALL_LISTS.search(ctx.utterance):  # "what lists do I have"
+            names = ctx.store.list_names()
+            if len(names) > 1:
+                return Outcome(ctx.say("list.names", count=len(names), names=join_words(names)))
+        name = named or self._which_list(frame, ctx)
         if name is None:
             names = ctx.store.list_names()
             if not names:

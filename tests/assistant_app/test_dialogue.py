@@ -1,4 +1,5 @@
 """Multi-turn conversations through the engine, with the shipped model and real SQLite."""
+import re
 import time
 
 import pytest
@@ -68,10 +69,23 @@ def test_list_follow_ups_use_the_list_in_context(assistant):
     assert "eggs" in shown.reply and "milk" not in shown.reply
 
 
-def test_several_items_are_named_in_plural(assistant):
-    added = say(assistant, "add bananas, apples and oat milk to my shopping list")
-    assert " is " not in added.reply
-    assert assistant.store.list_items("shopping") == ["bananas", "apples", "oat milk"]
+def test_replies_about_items_read_right_for_one_or_several(assistant):
+    for text in ["add bananas, apples and oat milk to my shopping list", "add tomatoes to my shopping list",
+                 "add bread to my shopping list", "add bread to my shopping list",
+                 "remove bananas and apples from my shopping list"]:
+        reply = say(assistant, text).reply
+        assert not re.search(r"\b(?:is|are)\b", reply), reply  # no "tomatoes is", "bread are"
+    assert assistant.store.list_items("shopping") == ["oat milk", "tomatoes", "bread"]
+
+
+def test_which_lists_there_are(assistant):
+    say(assistant, "add milk to my shopping list")
+    say(assistant, "add balloons to the party list")
+    reply = say(assistant, "what lists do i have").reply
+    assert "shopping" in reply and "party" in reply
+    assert say(assistant, "remove the party list").awaiting == "confirm"
+    say(assistant, "yes")
+    assert assistant.store.list_items("party") == [] and assistant.store.list_items("shopping") == ["milk"]
 
 
 def test_quoted_items_are_stored_without_their_quotes(assistant):
