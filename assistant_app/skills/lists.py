@@ -124,7 +124,9 @@ class ListSkill(Skill):
             present = ctx.store.list_items(name)
             if not present:
                 return Outcome(ctx.say("list.empty", list=name))
-            question = ctx.say("list.confirm_clear", count=len(present), s="s" if len(present) > 1 else "",
+            count = len(present)
+            what = "the one item" if count == 1 else "both items" if count == 2 else f"all {count} items"
+            question = ctx.say("list.confirm_clear", what=what, count=count, s="s" if count > 1 else "",
                                list=name)
             return Outcome(question, ask="confirm", frame=frame.with_slot(CLEARING, present, ""))
         removed = ctx.store.remove_items(name, chosen)
@@ -133,11 +135,10 @@ class ListSkill(Skill):
 
     def list_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
         named = list_name(frame.slots.get("list"))
-        if not named and _ALL_LISTS.search(ctx.utterance):  # "what lists do I have"
-            names = ctx.store.list_names()
-            if len(names) > 1:
-                return Outcome(ctx.say("list.names", count=len(names), names=join_words(names)))
-        name = named or self._which_list(frame, ctx)
+        names = ctx.store.list_names() if not named and _ALL_LISTS.search(ctx.utterance) else None
+        if names and len(names) > 1:  # "what lists do I have"
+            return Outcome(ctx.say("list.names", count=len(names), names=join_words(names)))
+        name = named or (names[0] if names else self._which_list(frame, ctx))
         if name is None:
             names = ctx.store.list_names()
             if not names:

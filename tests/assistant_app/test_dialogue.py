@@ -86,6 +86,7 @@ def test_which_lists_there_are(assistant):
     assert say(assistant, "remove the party list").awaiting == "confirm"
     say(assistant, "yes")
     assert assistant.store.list_items("party") == [] and assistant.store.list_items("shopping") == ["milk"]
+    assert "milk" in say(assistant, "what lists do i have").reply  # the one list left, read out
 
 
 def test_quoted_items_are_stored_without_their_quotes(assistant):
