@@ -46,6 +46,9 @@ _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|plea
                             r"call it|make it|add|put|to|about|that|for|the|say|it should say)\b[\s,]*)+", re.I)
 
 
+# "another one" after a joke: the same again, not the next track or a repeat of that joke.
+_ANOTHER = re.compile(r"^(?:(?:tell me |give me |ok(?:ay)?,? )?another(?: one| joke)?|one more(?: joke)?|more)"
+                      r"(?: please)?[.!]?$", re.I)
 _MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
 
 
@@ -66,6 +69,8 @@ class Policy:
     def step(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Response:
         """Handle one turn; `state` is updated in place."""
         state.expire()
+        if state.last_intent == "joke" and state.pending is None and _ANOTHER.match(interpretation.text.strip()):
+            interpretation = replace(interpretation, intent="joke")
         intent = interpretation.intent
         if intent == "dialog.repeat":
             reply = state.last_reply or ctx.say("repeat.nothing")
@@ -87,6 +92,7 @@ class Policy:
         else:
             state.clear_pending()
         state.last_reply = outcome.reply
+        state.last_intent = interpretation.intent
         skill = self.skills.get(interpretation.intent)
         state.last_topic = skill.name if skill else state.last_topic
         awaiting = outcome.ask if outcome.frame is not None else None

@@ -65,6 +65,8 @@ class DialogueState:
     """The timer, alarm or reminder most recently set or mentioned: "cancel it"."""
     last_topic: str | None = None
     """The skill of the previous turn (e.g. "list"), for follow-ups like "and eggs"."""
+    last_intent: str | None = None
+    """The previous turn's intent, for "another one" after a joke."""
 
     def ask(self, frame: Frame, awaiting: str) -> None:
         self.pending, self.awaiting, self.pending_since = frame, awaiting, time.time()

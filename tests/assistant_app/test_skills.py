@@ -77,7 +77,18 @@ def test_help_lists_the_skills(assistant):
 
 def test_joke_comes_from_the_collection(assistant):
     jokes = set(assistant.policy.skills["joke"].jokes.jokes)
-    assert say(assistant, "tell me a joke").reply in jokes
+    first = say(assistant, "tell me a joke").reply
+    assert first in jokes
+
+
+@pytest.mark.parametrize("more", ["another one", "one more", "tell me another"])
+def test_another_one_after_a_joke_is_a_new_joke(assistant, more):
+    jokes = set(assistant.policy.skills["joke"].jokes.jokes)
+    first = say(assistant, "tell me a joke").reply
+    second = say(assistant, more)
+    assert second.reply in jokes and second.reply != first
+    assert say(assistant, "what time is it").interpretation.intent == "time.now"
+    assert say(assistant, "another one").interpretation.intent != "joke"  # only right after a joke
 
 
 def test_notes_are_stored_and_read_back(assistant):
