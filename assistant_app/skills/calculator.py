@@ -14,6 +14,10 @@ from .base import Outcome, Skill, SkillContext
 
 _N = r"(-?\d+(?:\.\d+)?)"
 _PERCENT = r"(?:%|percent|per cent)"
+_FRACTIONS = {"third": 3, "3rd": 3, "quarter": 4, "4th": 4, "fifth": 5, "5th": 5, "tenth": 10, "10th": 10}
+"""Fractions as said, and as number words turn them ("a third" -> "a 3rd")."""
+_MULTIPLES = {"double": 2, "twice": 2, "triple": 3}
+_FUNCTIONS = ("sqrt", "cbrt", "factorial", "pi")
 _CURRENCY = re.compile(r"[$€£]|\b(?:dollars?|euros?|bucks|cents?)\b", re.I)
 _WORD_OPERATORS = [
     (r"\bmultiplied by\b|\btimes\b|\bx\b|×", "*"),
@@ -35,6 +39,11 @@ _REWRITES = [
     (rf"{_N}\s*(?:%|percent|per cent) of {_N}", r"(\1/100*\2)"),
     (rf"{_N}\s*(?:%|percent|per cent)", r"(\1/100)"),
     (rf"\bhalf of {_N}", r"(\1/2)"),
+    (rf"(?:\b{_N}\s+|\b(?:a|one)\s+)?\b({'|'.join(_FRACTIONS)})s? of {_N}",
+     lambda m: f"({m.group(1) or 1}/{_FRACTIONS[m.group(2)]}*{m.group(3)})"),
+    (rf"\b(double|twice|triple) {_N}", lambda m: f"({_MULTIPLES[m.group(1)]}*{m.group(2)})"),
+    (rf"{_N}\s*factorial", r"factorial(\1)"),  # not "5!": typed "!" is emphasis more often
+    (rf"\bfactorial of {_N}", r"factorial(\1)"),
 ]
 _FILLER = re.compile(r"^(?:what(?:'s| is)|how much is|calculate|compute|work out|tell me|"
                      r"can you|could you|please|solve)\s+", re.I)
@@ -42,6 +51,13 @@ _FILLER = re.compile(r"^(?:what(?:'s| is)|how much is|calculate|compute|work out
 
 class CalculationError(ValueError):
     pass
+
+
+def _factorial(value: float) -> float:
+    """n! for whole n up to 170 (beyond, a float overflows; and a huge n would hang)."""
+    if value != int(value) or not 0 <= value <= 170:
+        raise CalculationError(f"no factorial of {value}")
+    return float(math.factorial(int(value)))
 
 
 def to_arithmetic(text: str) -> str:
@@ -60,10 +76,11 @@ def to_arithmetic(text: str) -> str:
 def compute(text: str) -> float:
     expression = to_arithmetic(text)
     if not expression or not re.search(r"\d", expression) or re.search(r"[a-z]{2,}", re.sub(
-            r"\b(?:sqrt|cbrt)\b", "", expression)):
+            rf"\b(?:{'|'.join(_FUNCTIONS)})\b", "", expression)):
         raise CalculationError(f"not arithmetic: {text!r}")
-    evaluator = SimpleEval(functions={"sqrt": math.sqrt, "cbrt": lambda v: math.copysign(abs(v) ** (1 / 3), v)},
-                           names={})
+    evaluator = SimpleEval(functions={"sqrt": math.sqrt, "cbrt": lambda v: math.copysign(abs(v) ** (1 / 3), v),
+                                      "factorial": _factorial},
+                           names={"pi": math.pi})
     try:
         value = evaluator.eval(expression)
     except ZeroDivisionError as error:

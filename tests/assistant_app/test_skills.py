@@ -18,6 +18,8 @@ def say(assistant, text):
     ("calculate 12 * 7 + 3", "87"), ("what is the square root of 144", "12"),
     ("what is 2 to the power of 10", "1,024"), ("how much is 300 divided by 7", "42.86"),
     ("what is 50 plus 20 percent", "60"), ("calculate 100 minus 10 percent", "90"),
+    ("what is 10 factorial", "3,628,800"), ("what's two thirds of 90", "60"), ("double 45", "90"),
+    ("what is pi times 2", "6.28"),
 ])
 def test_calculator(assistant, text, answer):
     reply = say(assistant, text)
@@ -30,6 +32,14 @@ def test_percent_off_and_money_words():
 
     assert compute("twenty percent off of fifty dollars") == 40
     assert compute("$45 times 3") == 135
+
+
+def test_factorials_are_bounded():
+    from assistant_app.skills.calculator import CalculationError, compute
+
+    for text in ["1000 factorial", "2.5 factorial", "factorial of -3"]:
+        with pytest.raises(CalculationError):
+            compute(text)
 
 
 def test_calculator_refuses_code_and_division_by_zero(assistant):
