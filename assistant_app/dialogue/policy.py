@@ -198,8 +198,9 @@ class Policy:
             return Outcome(ctx.say("confirm.nothing"))
         if intent == "dialog.cancel":
             return self._cancel_in_context(state, ctx)
-        if interpretation.confidence < ctx.settings.confirm_below and intent not in ACTIONS \
-                and not intent.startswith("dialog."):
+        asked_knowledge = interpretation.confidence < ctx.settings.confirm_below and \
+            intent not in ACTIONS and not intent.startswith("dialog.")
+        if asked_knowledge:
             answer = self.knowledge(interpretation)  # an unsure read may be a question the user wrote down
             if answer is not None:
                 return answer
@@ -210,7 +211,9 @@ class Policy:
             return Outcome(ctx.say("confirm.unsure", request=ctx.phrase(f"describe.{intent}")),
                            ask="confirm", frame=frame.with_slot(REQUEST, interpretation.text, ""))
         outcome = self.run(frame, ctx)
-        return (outcome.puzzled and self.knowledge(interpretation)) or outcome
+        if outcome.puzzled and not asked_knowledge:  # not the same lookup twice in one turn
+            return self.knowledge(interpretation) or outcome
+        return outcome
 
     def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:
         """"Cancel it" with nothing pending: stop what rings, else cancel what was just set."""

@@ -32,16 +32,22 @@ def days_meant(frame: Frame, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The days the frame's date covers, first included, last not: one day, or the whole
     week, weekend or month the user named ("next week" arrives as one day of it)."""
     words, day = frame.texts.get("date", "").lower(), as_date(frame.slots.get("date"))
+    base = day or today  # "this week" may come without a date
     if "weekend" in words:
         start = day or today + dt.timedelta(days=(5 - today.weekday()) % 7)
         return start, start + dt.timedelta(days=2)
     if "week" in words:
-        start = (day or today) - dt.timedelta(days=(day or today).weekday())
+        start = base - dt.timedelta(days=base.weekday())
         return start, start + dt.timedelta(days=7)
     if "month" in words:
-        start = (day or today).replace(day=1)
+        start = base.replace(day=1)
         return start, (start + dt.timedelta(days=32)).replace(day=1)
     return (day, day + dt.timedelta(days=1)) if day else None
+
+
+def on_days(events: list[ScheduledEvent], days: tuple[dt.date, dt.date] | None) -> list[ScheduledEvent]:
+    """The events due on `days` (first included, last not); all of them for None."""
+    return events if days is None else [e for e in events if days[0] <= moment_of(e).date() < days[1]]
 
 
 def spoken_days(frame: Frame, today: dt.date) -> str:
@@ -55,6 +61,12 @@ def spoken_days(frame: Frame, today: dt.date) -> str:
     return named if named in ("today", "tomorrow", "yesterday") else f"on {named}"
 
 
+def none_found(kind: str, frame: Frame, ctx: SkillContext, any_at_all: bool) -> Outcome:
+    """"You don't have any reminders tomorrow", or, with none on any day, that there are none."""
+    when = spoken_days(frame, ctx.now().date()) if any_at_all else ""
+    return Outcome(ctx.say(f"{kind}.none_when", when=when) if when else ctx.say(f"{kind}.none"))
+
+
 def filter_by_when(events: list[ScheduledEvent], frame: Frame,
                    today: dt.date | None = None) -> list[ScheduledEvent]:
     """Events at the frame's time (clock time, any day) and/or on the days it names."""
@@ -63,10 +75,7 @@ def filter_by_when(events: list[ScheduledEvent], frame: Frame,
         events = [e for e in events if moment_of(e).time() == when.time()] or \
                  [e for e in events if moment_of(e).hour % 12 == when.hour % 12 and
                   moment_of(e).minute == when.minute]
-    days = days_meant(frame, today or dt.date.today())
-    if days is not None:
-        events = [e for e in events if days[0] <= moment_of(e).date() < days[1]]
-    return events
+    return on_days(events, days_meant(frame, today or dt.date.today()))
 
 
 class AlarmSkill(Skill):
@@ -122,8 +131,7 @@ class AlarmSkill(Skill):
         every = ctx.store.active_events("alarm")
         alarms = filter_by_when(every, frame, ctx.now().date())
         if not alarms:
-            when = spoken_days(frame, ctx.now().date()) if every else ""
-            return Outcome(ctx.say("alarm.none_when", when=when) if when else ctx.say("alarm.none"))
+            return none_found("alarm", frame, ctx, bool(every))
         times = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms])
         return Outcome(ctx.say("alarm.list", count=len(alarms), times=times,
                                s="" if len(alarms) == 1 else "s"))

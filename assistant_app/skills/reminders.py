@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from ..dialogue.state import Frame
 from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
-from .alarms import as_date, as_datetime, days_meant, moment_of, spoken_days
+from .alarms import as_date, as_datetime, days_meant, moment_of, none_found, on_days
 from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
 
@@ -76,11 +76,9 @@ class ReminderSkill(Skill):
 
     def reminder_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
         every = ctx.store.active_events("reminder")
-        days = days_meant(frame, ctx.now().date())
-        reminders = [r for r in every if days is None or days[0] <= moment_of(r).date() < days[1]]
+        reminders = on_days(every, days_meant(frame, ctx.now().date()))
         if not reminders:
-            when = spoken_days(frame, ctx.now().date()) if every else ""
-            return Outcome(ctx.say("reminder.none_when", when=when) if when else ctx.say("reminder.none"))
+            return none_found("reminder", frame, ctx, bool(every))
         now = ctx.now()
         items = join_words([f"{r.label} at {format_moment(moment_of(r), now)}" for r in reminders[:10]])
         return Outcome(ctx.say("reminder.list", count=len(reminders), items=items,
