@@ -16,7 +16,7 @@ from .dialogue.policy import Policy
 from .dialogue.responses import Responses
 from .dialogue.state import DialogueState, Response
 from .formatting import format_duration, format_moment, join_words
-from .knowledge import KnowledgeBase
+from .knowledge import KnowledgeBase, find_note
 from .scheduler import Scheduler
 from .settings import Settings
 from .skills.alarms import AlarmSkill
@@ -161,9 +161,20 @@ class Assistant:
             log.exception("knowledge base lookup failed")
             return None
         if not answer:
-            return None
+            return self._note_answer(interpretation.text)
         return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
                                         "score": round(answer.score, 3), "source": answer.source.name},))
+
+    def _note_answer(self, question: str) -> Outcome | None:
+        """A note of the user's that answers the question, read back."""
+        try:
+            notes = [text for text, _ in self.store.notes(limit=500)]
+            note = find_note(question, notes, self._embed, self.settings.knowledge_min_score)
+        except Exception:
+            log.exception("note lookup failed")
+            return None
+        return None if note is None else Outcome(self.responses.say("note.found", text=note),
+                                                  ({"type": "note.found", "text": note},))
 
     def _embed(self, texts: list[str]):
         if self._encoder is None:

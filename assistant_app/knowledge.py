@@ -1,4 +1,5 @@
-"""Answers from the user's own FAQ files (plus shipped defaults), found by sentence similarity.
+"""Answers from the user's own FAQ files (plus shipped defaults), found by sentence similarity,
+and from the notes the user dictated ("what was the wifi password").
 
 Each `## ` heading of a `*.md` file is a question (alternatives separated by ` | `);
 the text under it is the answer. Files are re-read when they change."""
@@ -90,3 +91,27 @@ class KnowledgeBase:
                 return None
             entry = self._entries[self._owners[best]]
             return Answer(self._questions[best], entry.answer, score, entry.source)
+
+
+# Words that say nothing about what a question is about.
+_FUNCTION_WORDS = frozenset("""a an the is are was were be been am do does did what whats what's when where who
+which how why my me i i'm you your our to of for in on at and or it its it's that this these those there
+again tell remind say said note noted notes wrote write down about can could would should have has had""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _FUNCTION_WORDS}
+
+
+def find_note(question: str, notes: Sequence[str], encode: Callable[[list[str]], torch.Tensor],
+              min_score: float) -> str | None:
+    """The note that answers the question: it shares a content word with it ("wifi") and is
+    close in meaning; None if no note does."""
+    asked = _content_words(question)
+    candidates = [note for note in notes if asked & _content_words(note)]
+    if not candidates:
+        return None
+    vectors = encode([question] + candidates)
+    scores = vectors[1:] @ vectors[0]
+    best = int(torch.argmax(scores))
+    return candidates[best] if float(scores[best]) >= min_score else None

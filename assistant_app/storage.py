@@ -156,6 +156,20 @@ class Store:
             return db.execute(f"UPDATE events SET status = ? WHERE status = 'active' AND id IN ({marks})",
                               (status, *event_ids)).rowcount
 
+    def restore_event(self, event_id: int) -> None:
+        """Make a cancelled event active again (a change to it that could not be made)."""
+        with self.transaction() as db:
+            db.execute("UPDATE events SET status = 'active' WHERE id = ? AND status = 'cancelled'", (event_id,))
+
+    def extend_event(self, event_id: int, seconds: int) -> ScheduledEvent | None:
+        """Push an active event `seconds` later (a timer's length grows with it); None if it is
+        no longer active."""
+        with self.transaction() as db:
+            db.execute("UPDATE events SET due_at = due_at + ?, seconds = seconds + ? "
+                       "WHERE id = ? AND status = 'active'", (seconds, seconds, event_id))
+            row = db.execute("SELECT * FROM events WHERE id = ? AND status = 'active'", (event_id,)).fetchone()
+            return ScheduledEvent(**dict(row)) if row else None
+
     def take_due_events(self, now: float, missed_before: float | None = None) -> list[ScheduledEvent]:
         """Mark every active event due by `now` fired (or missed, if due before
         `missed_before`) and return them, in one transaction."""

@@ -5,6 +5,7 @@ the slot; a yes/no question keeps it open until confirmed; unsure interpretation
 are confirmed or answered from the knowledge base instead of being acted on."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import replace
@@ -49,12 +50,24 @@ _ANSWER_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|well|ok(?:ay)?|so|yes|yeah|plea
 # "another one" after a joke: the same again, not the next track or a repeat of that joke.
 _ANOTHER = re.compile(r"^(?:(?:tell me |give me |ok(?:ay)?,? )?another(?: one| joke)?|one more(?: joke)?|more)"
                       r"(?: please)?[.!]?$", re.I)
+# "actually, make that 7", "no, change it to 8:30", "make it 15 minutes instead": a new time or
+# length for the timer, alarm or reminder the previous turn set.
+_CORRECTION = re.compile(
+    r"^(?:(?:actually|no|sorry|oops|wait|hmm|oh|um+|uh+)[\s,]+)*(?:make (?:that|it)|change (?:that|it) to|"
+    r"move (?:that|it) to|set (?:that|it) (?:to|for)|(?:i meant|i mean|no)\s*,?(?: at| for)?)\s+(.+?)"
+    r"(?:,?\s+instead)?(?:,?\s+please)?[.!]?$", re.I)
+_SETTERS = ("timer.set", "alarm.set", "reminder.set")
 _MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
 
 
 def answer_text(text: str) -> str:
     """The content of a short answer: "um, to water the plants." -> "water the plants"."""
     return _ANSWER_FILLER.sub("", text.strip()).strip(" .!?,")
+
+
+def said_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
+    """The day an answer names; a bare number ("7", to "what time?") names an hour, not the 7th."""
+    return parse_date(text, now) if re.search(r"[^\W\d_]{3,}", text) else None
 
 
 class Policy:
@@ -82,6 +95,9 @@ class Policy:
                               tuple({"type": "alert.stopped", "id": i} for i in stopped) + ({"type": "speech.stop"},))
         elif state.pending is not None:
             outcome = self._continue(interpretation, state, ctx)
+        elif state.last_intent in _SETTERS and (correction := _CORRECTION.match(interpretation.text.strip())):
+            outcome = self._correct(correction.group(1), state, ctx)
+            interpretation = interpretation if outcome is None else replace(interpretation, intent=state.last_intent)
         if outcome is None:
             outcome = self._new_request(interpretation, state, ctx)
         return self._finish(outcome, interpretation, state)
@@ -176,13 +192,15 @@ class Policy:
         if seconds is not None and (awaiting != "time" or _DELAY_WORDS.search(text)):
             return frame.with_slot("duration", seconds, text)
         if awaiting == "time":
-            day = parse_date(text)
+            said_day = said_date(text)
+            given = frame.slots.get("date")  # "tomorrow", then "7:15": 7:15 tomorrow
+            day = said_day or (dt.date.fromisoformat(given) if isinstance(given, str) else None)
             moment = parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", text), day)
             if moment is not None:
                 frame = frame.with_slot("time", moment.isoformat(), text)
                 return frame.with_slot("date", day.isoformat(), text) if day else frame
-            if day is not None:
-                return frame.with_slot("date", day.isoformat(), text)
+            if said_day is not None:
+                return frame.with_slot("date", said_day.isoformat(), text)
         return None
 
     def _new_request(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Outcome:
@@ -215,12 +233,47 @@ class Policy:
             return self.knowledge(interpretation) or outcome
         return outcome
 
+    def _correct(self, said: str, state: DialogueState, ctx: SkillContext) -> Outcome | None:
+        """Set again what the previous turn set, at the time or for the length now said, and
+        cancel the first one; None when `said` names no time or length."""
+        event = next((e for e in ctx.store.active_events() if e.id == state.last_event_id), None)
+        if event is None or f"{event.kind}.set" != state.last_intent:
+            return None
+        if event.kind == "timer":
+            seconds = parse_duration(said)
+            if not seconds:
+                return None
+            frame = Frame("timer.set", {"duration": seconds, "label": event.label},
+                          {"duration": said, "label": event.label})
+        else:
+            was = dt.datetime.fromtimestamp(event.due_at)
+            day = said_date(said, ctx.now())
+            moment = parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", said), day or was.date(), ctx.now())
+            if moment is None and day is None:
+                return None
+            moment = moment or dt.datetime.combine(day, was.time())
+            slots = {"time": moment.isoformat(), "date": moment.date().isoformat()}
+            if event.kind == "reminder":
+                slots["task"] = event.label
+            frame = Frame(f"{event.kind}.set", slots, {"time": said, **({"task": event.label} if "task" in slots else {})})
+        ctx.store.set_event_status([event.id], "cancelled")  # first: an alarm at the new time is no duplicate
+        outcome = self.run(frame, ctx)
+        if not outcome.actions:  # not set (the new time has passed, ...): keep the first one
+            ctx.store.restore_event(event.id)
+            return outcome
+        ctx.on_schedule_change()
+        return replace(outcome, reply=ctx.say("corrected") + " " + outcome.reply,
+                       actions=({"type": f"{event.kind}.cancelled", "id": event.id},) + outcome.actions)
+
     def _cancel_in_context(self, state: DialogueState, ctx: SkillContext) -> Outcome:
-        """"Cancel it" with nothing pending: stop what rings, else cancel what was just set."""
+        """"Cancel it" with nothing pending: stop what rings, else cancel what the previous turn
+        set or talked about. Only the previous turn: "never mind" ten turns after a reminder
+        was set must not delete it."""
         stopped = ctx.stop_ringing()
         if stopped:
             return Outcome(ctx.say("stop.ringing"), tuple({"type": "alert.stopped", "id": i} for i in stopped))
-        recent = [e for e in ctx.store.active_events() if e.id == state.last_event_id]
+        previous_kind = (state.last_intent or "").partition(".")[0]
+        recent = [e for e in ctx.store.active_events() if e.id == state.last_event_id and e.kind == previous_kind]
         if recent:
             return self.run(Frame(f"{recent[0].kind}.cancel", confirmed=True), ctx)
         return Outcome(ctx.say("cancel.nothing"))

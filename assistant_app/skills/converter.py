@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 
-from nlu.normalize import parse_number
+from nlu.normalize import parse_number, words_to_digits
 
 from ..dialogue.state import Frame
 from ..formatting import format_number
@@ -49,7 +49,7 @@ def unit_of(text: str):
         return units.parse_units(name)
     except Exception:
         singular = re.sub(r"(?<=[a-z])(?:es|s)$", "", name)
-        for candidate in (singular, name.rstrip("s")):
+        for candidate in (singular, name.rstrip("s"), singular.replace(" ", "_")):  # "fluid ounces"
             try:
                 return units.parse_units(_UNIT_NAMES.get(candidate, candidate))
             except Exception:
@@ -60,20 +60,41 @@ def unit_of(text: str):
 def spoken_unit(unit, amount: float) -> str:
     """pint's unit name as said aloud: "kilometer / hour" -> "kilometers per hour"."""
     words = str(unit).replace("_", " ").replace(" / ", " per ").replace(" ** 2", " squared").split()
-    if amount != 1 and words and words[0] not in ("kelvin",):
-        first = words[0]
-        words[0] = _IRREGULAR_PLURALS.get(first, first if first.endswith("s") else first + "s")
+    head = words.index("per") if "per" in words else len(words)  # "kilometers per hour"
+    while head > 1 and words[head - 1] in ("squared", "cubed"):  # "feet squared"
+        head -= 1
+    noun = 0 if words[:1] == ["degree"] else head - 1  # "degrees Celsius", but "fluid ounces"
+    if amount != 1 and words and words[noun] not in ("kelvin",):
+        words[noun] = _IRREGULAR_PLURALS.get(words[noun], words[noun] if words[noun].endswith("s")
+                                             else words[noun] + "s")
     return " ".join(words)
 
 
+# "5 feet 10 inches", "2 pounds and 3 ounces": the amount's unit, then a second amount and unit.
+_COMPOUND = re.compile(r"^(?P<first>[a-z ]+?)\s+(?:and\s+)?(?P<amount>\d+(?:\.\d+)?)\s+(?P<second>[a-z ]+)$")
+
+
 def convert(amount: float, from_unit: str, to_unit: str) -> tuple[float, str, str]:
-    """(result, spoken from-unit, spoken to-unit)."""
-    source, target = unit_of(from_unit), unit_of(to_unit)
+    """(result, spoken from-unit, spoken to-unit); `from_unit` may hold a second amount and
+    unit of its own ("feet 10 inches")."""
+    target = unit_of(to_unit)
+    compound = _COMPOUND.match(words_to_digits(from_unit.strip().lower()))
+    units = registry()
     try:
-        result = registry().Quantity(amount, source).to(target).magnitude
+        if compound:
+            first, second = unit_of(compound["first"]), unit_of(compound["second"])
+            quantity = units.Quantity(amount, first) + units.Quantity(float(compound["amount"]), second)
+            spoken = (f"{spoken_unit(first, amount)} {format_number(float(compound['amount']))} "
+                      f"{spoken_unit(second, float(compound['amount']))}")
+        else:
+            source = unit_of(from_unit)
+            quantity, spoken = units.Quantity(amount, source), spoken_unit(source, amount)
+        result = quantity.to(target).magnitude
+    except ConversionError:
+        raise
     except Exception as error:
         raise ConversionError(f"cannot convert {from_unit} to {to_unit}") from error
-    return float(result), spoken_unit(source, amount), spoken_unit(target, result)
+    return float(result), spoken, spoken_unit(target, result)
 
 
 class ConverterSkill(Skill):

@@ -74,8 +74,10 @@ class ListSkill(Skill):
 
     def list_add(self, frame: Frame, ctx: SkillContext) -> Outcome:
         items = split_items(str(frame.slots.get("item", "")))
-        if not items:
-            return Outcome(ctx.say("list.ask_item"), ask="item", frame=frame)
+        if not items:  # "start a packing list": a list is made by what goes on it
+            named = list_name(frame.slots.get("list"))
+            return Outcome(ctx.say("list.ask_item_for", list=named) if named else ctx.say("list.ask_item"),
+                           ask="item", frame=frame)
         name = self._which_list(frame, ctx)
         if name is None:
             return Outcome(ctx.say("list.ask_list", items=join_words(items)), ask="list", frame=frame)

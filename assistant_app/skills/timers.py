@@ -13,6 +13,16 @@ from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
 
 MAX_TIMER_SECONDS = 7 * 86400
+EXTEND = "_extend"  # frame slot: the request adds time to a running timer (kept while asking which)
+# "add 2 minutes to the pasta timer", "give the eggs 3 more minutes", "another 5 minutes on it",
+# "extend the timer by a minute": more time on a running timer, not a new one.
+_EXTENDING = re.compile(
+    r"\b(?:extend|lengthen|prolong)\b|\b(?:add|put|stick|give)\b.*\b(?:to|on|onto)\s+(?:the|my|that|this|it)\b"
+    r"(?!\s+(?:list|clock|calendar))|\b(?:more|extra)\s+(?:minutes?|seconds?|hours?|mins?|secs?)\b|"
+    r"\banother\s+(?:\w+\s+)?(?:minutes?|seconds?|hours?|mins?|secs?)\b|\b(?:minutes?|seconds?|hours?)\s+(?:more|longer)\b",
+    re.I)
+
+
 def timer_name(event: ScheduledEvent) -> str:
     """"pasta timer", or "12-minute timer" for one without a label."""
     if event.label:
@@ -45,6 +55,9 @@ class TimerSkill(Skill):
             return Outcome(ctx.say(key), ask="duration", frame=frame)
         if seconds > MAX_TIMER_SECONDS:
             return Outcome(ctx.say("timer.too_long"), ask="duration", frame=frame)
+        running = ctx.store.active_events("timer")
+        if running and (EXTEND in frame.slots or _EXTENDING.search(ctx.utterance)):
+            return self._extend(frame, ctx, running, int(seconds))
         label = str(frame.slots.get("label", "")).strip().lower().removesuffix(" timer")
         event = ctx.store.add_event("timer", label, time.time() + seconds, int(seconds))
         ctx.on_schedule_change()
@@ -53,6 +66,28 @@ class TimerSkill(Skill):
         return Outcome(ctx.say(key, duration=format_duration(seconds), label=label),
                        ({"type": "timer.started", "id": event.id, "seconds": int(seconds),
                          "label": label or None},))
+
+    def _extend(self, frame: Frame, ctx: SkillContext, running: list[ScheduledEvent], seconds: int) -> Outcome:
+        label = frame.slots.get("label")
+        named = (lambda events: match_label(events, str(label))) if label else None
+        chosen, how = choose_events(frame, ctx, running, named)
+        if how == "ambiguous" or len(chosen) > 1:
+            names = join_words([timer_name(t) for t in chosen or running], "or")
+            return Outcome(ctx.say("timer.which", names=names), ask="label",
+                           frame=frame.with_slot(EXTEND, True, ""))
+        if not chosen:
+            names = join_words([timer_name(t) for t in running])
+            return Outcome(ctx.say("timer.not_found", label=frame.texts.get("label", "")) + " " +
+                           ctx.say("timer.running", names=names))
+        extended = ctx.store.extend_event(chosen[0].id, seconds)
+        if extended is None:  # it rang in the meantime
+            return Outcome(ctx.say("timer.not_found", label=timer_name(chosen[0])))
+        ctx.on_schedule_change()
+        ctx.state.last_event_id = extended.id
+        left = format_duration(max(0, round(extended.due_at - time.time())))
+        return Outcome(ctx.say("timer.extended", added=format_duration(seconds), name=timer_name(extended),
+                               left=left),
+                       ({"type": "timer.extended", "id": extended.id, "seconds": seconds},))
 
     def timer_cancel(self, frame: Frame, ctx: SkillContext) -> Outcome:
         timers = ctx.store.active_events("timer")

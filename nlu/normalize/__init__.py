@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .datetimes import parse_date, parse_time
+from .datetimes import parse_date, parse_time, part_of_day
 from .durations import parse_duration
 from .numbers import parse_level, parse_number, words_to_digits
 
@@ -31,7 +31,7 @@ def normalize_slots(spans: dict[str, str], now: dt.datetime | None = None) -> di
         elif name == "date":
             value = date.isoformat() if date else None
         elif name == "time":
-            moment = parse_time(text, date, now)
+            moment = parse_time(text, date, now, part_of_day(spans.get("date", "")))
             value = moment.isoformat() if moment else None
         elif name == "amount":
             value = parse_number(text)

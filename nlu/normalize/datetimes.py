@@ -174,9 +174,17 @@ def _clock(text: str) -> tuple[int, int, str | None] | None:
     return int(clock.group(1)), int(clock.group(2) or 0), meridiem
 
 
-def parse_time(text: str, date: dt.date | None = None,
-               now: dt.datetime | None = None) -> dt.datetime | None:
-    """The moment a clock-time phrase names, on `date` or the next time it comes."""
+def part_of_day(text: str) -> str | None:
+    """"morning", "afternoon", "evening" or "night" when a date phrase names one ("tonight")."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    words |= {"night"} if "tonight" in words else set()
+    return next((part for part in ("morning", "afternoon", "evening", "night") if part in words), None)
+
+
+def parse_time(text: str, date: dt.date | None = None, now: dt.datetime | None = None,
+               day_part: str | None = None) -> dt.datetime | None:
+    """The moment a clock-time phrase names, on `date` or the next time it comes. `day_part`
+    (`part_of_day` of the date's words: "this afternoon" ... "at 3") settles a bare hour."""
     now = (now or dt.datetime.now()).replace(microsecond=0)
     cleaned = _clean(text)
     compact = re.fullmatch(r"(\d{3,4})\s*(.*)", cleaned)
@@ -187,6 +195,9 @@ def parse_time(text: str, date: dt.date | None = None,
     if parsed is None:
         return None
     hour, minute, meridiem = parsed
+    if meridiem is None and day_part and 1 <= hour <= 11:
+        # "tonight at 1" may be 1 AM: at night only 5-11 are surely evening hours
+        meridiem = "am" if day_part == "morning" else None if day_part == "night" and hour < 5 else "pm"
     if hour > 23 or minute > 59 or (meridiem and hour > 12):
         return None
     if meridiem == "pm" and hour < 12:

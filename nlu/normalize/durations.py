@@ -27,6 +27,7 @@ def parse_duration(text: str) -> int | None:
     """Seconds in a spoken or typed duration, or None when it names none."""
     # text2num reads "second" as the ordinal "2nd"; as a unit it is a "sec"
     cleaned = re.sub(r"(?<=\w)-(?=\w)", " ", text)  # "5-minute", "twenty-five", "half-hour"
+    cleaned = re.sub(r"\b(?:more|extra|additional)\s+", "", cleaned, flags=re.IGNORECASE)  # "5 more minutes"
     cleaned = words_to_digits(re.sub(r"\bseconds?\b", "secs", cleaned, flags=re.IGNORECASE))
     for pattern, replacement in _REWRITES:
         cleaned = pattern.sub(replacement, cleaned)

@@ -314,3 +314,87 @@ def test_a_plain_new_command_is_not_taken_as_the_answer(assistant):
     assert assistant.store.active_events() == []
     assert say(assistant, "set a reminder").awaiting == "task"
     assert say(assistant, "buy a birthday card").awaiting == "time"
+
+
+def test_never_mind_later_on_keeps_what_was_set_earlier(assistant):
+    say(assistant, "remind me to call the bank tomorrow at 9")
+    say(assistant, "what's 12 times 12")
+    reply = say(assistant, "never mind")
+    assert not reply.actions
+    assert [e.label for e in assistant.store.active_events("reminder")] == ["call the bank"]
+
+
+def _local(event):
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(event.due_at)
+
+
+def test_make_that_moves_the_alarm_just_set(assistant):
+    import datetime as dt
+
+    say(assistant, "wake me up at 6:45 tomorrow")
+    reply = say(assistant, "actually make that 7")
+    (alarm,) = assistant.store.active_events("alarm")
+    assert (_local(alarm).date(), _local(alarm).time()) == (dt.date.today() + dt.timedelta(days=1), dt.time(7))
+    assert "7 AM tomorrow" in reply.reply
+
+
+def test_a_correction_keeps_the_reminders_task(assistant):
+    import datetime as dt
+
+    say(assistant, "remind me to call the bank tomorrow at 9")
+    say(assistant, "no, make it 10:30 instead")
+    (reminder,) = assistant.store.active_events("reminder")
+    assert reminder.label == "call the bank"
+    assert (_local(reminder).date(), _local(reminder).time()) == \
+        (dt.date.today() + dt.timedelta(days=1), dt.time(10, 30))
+
+
+def test_a_correction_changes_the_timer_length(assistant):
+    say(assistant, "set a timer for 5 minutes")
+    say(assistant, "make it 8 minutes")
+    assert [e.seconds for e in assistant.store.active_events("timer")] == [480]
+
+
+def test_make_it_without_a_time_is_not_a_correction(assistant):
+    say(assistant, "set an alarm for 7am tomorrow")
+    say(assistant, "make it loud")
+    assert len(assistant.store.active_events("alarm")) == 1
+
+
+def test_time_is_added_to_a_running_timer(assistant):
+    say(assistant, "set a pasta timer for 3 minutes")
+    say(assistant, "set a sauce timer for 10 minutes")
+    reply = say(assistant, "add 2 minutes to the pasta timer")
+    assert any(a["type"] == "timer.extended" for a in reply.actions)
+    timers = {e.label: e for e in assistant.store.active_events("timer")}
+    assert sorted(timers) == ["pasta", "sauce"]
+    assert 4 * 60 < timers["pasta"].due_at - time.time() <= 5 * 60
+    assert "5 minutes" in reply.reply
+    say(assistant, "give it 5 more minutes")  # "it": the pasta timer just talked about
+    pasta = next(e for e in assistant.store.active_events("timer") if e.label == "pasta")
+    assert 9 * 60 < pasta.due_at - time.time() <= 10 * 60
+    assert len(assistant.store.active_events("timer")) == 2
+
+
+def test_another_timer_is_still_a_new_timer(assistant):
+    say(assistant, "set a pasta timer for 3 minutes")
+    say(assistant, "and another one for 10 minutes for the sauce")
+    assert sorted(e.label for e in assistant.store.active_events("timer")) == ["pasta", "sauce"]
+
+
+def test_a_question_about_something_noted_reads_the_note(assistant):
+    say(assistant, "note that the wifi password is tulip42")
+    say(assistant, "make a note: the spare key is under the blue pot")
+    assert "tulip42" in say(assistant, "what was the wifi password").reply
+    assert "blue pot" in say(assistant, "where is the spare key").reply
+    assert "tulip42" not in say(assistant, "what's the capital of peru").reply
+
+
+def test_a_bare_hour_answers_what_time_not_which_day(assistant):
+    assert say(assistant, "set an alarm").awaiting == "time"
+    say(assistant, "7")
+    (alarm,) = assistant.store.active_events("alarm")
+    assert _local(alarm).hour in (7, 19)
+    assert 0 < alarm.due_at - time.time() <= 86400  # the next 7 o'clock, not the 7th of the month

@@ -190,3 +190,10 @@ def test_volume_without_a_sound_server_says_so(assistant, monkeypatch):
     monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent/socket")
     reply = say(assistant, "turn the volume down")
     assert "sound system" in reply.reply
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("convert 5 feet 10 inches to cm", "177.8 centimeters"), ("how many ml in 8 fluid ounces", "236.59 milliliters"),
+])
+def test_unit_conversion_of_compound_and_two_word_units(assistant, text, answer):
+    assert answer in say(assistant, text).reply

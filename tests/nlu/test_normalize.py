@@ -22,7 +22,7 @@ NOW = dt.datetime(2026, 11, 29, 14, 10)  # a Sunday afternoon
     ("1h30", 5400), ("one hour and thirty minutes", 5400), ("a couple of minutes", 120),
     ("twenty five minutes", 1500), ("a day", 86400), ("5 and a half minutes", 330), ("1 second", 1),
     ("one minute and one second", 61), ("5-minute", 300), ("twenty-five minutes", 1500),
-    ("a half-hour", 1800),
+    ("a half-hour", 1800), ("5 more minutes", 300), ("2 extra minutes", 120),
 ])
 def test_durations_become_seconds(text, seconds):
     assert parse_duration(text) == seconds
@@ -86,3 +86,13 @@ def test_volume_levels(text, level):
 def test_time_uses_the_date_slot():
     values = normalize_slots({"time": "6:30", "date": "tomorrow", "item": "milk"}, NOW)
     assert values == {"time": "2026-11-30T06:30:00", "date": "2026-11-30", "item": "milk"}
+
+
+@pytest.mark.parametrize("date, time, expected", [
+    ("this afternoon", "3", "2026-11-29T15:00:00"), ("tonight", "8", "2026-11-29T20:00:00"),
+    ("tomorrow morning", "7", "2026-11-30T07:00:00"), ("tomorrow evening", "6:30", "2026-11-30T18:30:00"),
+    ("friday afternoon", "2", "2026-12-04T14:00:00"), ("tonight", "1", "2026-11-30T01:00:00"),
+    ("tomorrow morning", "7 pm", "2026-11-30T19:00:00"),
+])
+def test_a_part_of_the_day_settles_a_bare_hour(date, time, expected):
+    assert normalize_slots({"date": date, "time": time}, NOW)["time"] == expected
