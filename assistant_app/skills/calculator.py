@@ -34,6 +34,12 @@ _REWRITES = [
     (rf"{_N} cubed\b", r"(\1**3)"),
     # "20 % off 50" is 40; "50 plus 20 %" is 60, as a calculator's percent key does
     (rf"{_N}\s*{_PERCENT} off(?: of)? {_N}", r"(\2*(1-\1/100))"),
+    # "an 18% tip on 64", "tip of 15 percent on 80", "the tip on 80 at 15 percent"
+    (rf"\b(?:an? )?{_N}\s*{_PERCENT} (?:tip|gratuity|tax|vat|discount|commission)(?: on| for| of)? {_N}",
+     r"(\1/100*\2)"),
+    (rf"\b(?:tip|tax|vat|discount)(?: of)? {_N}\s*{_PERCENT} (?:on|for|of) {_N}", r"(\1/100*\2)"),
+    (rf"\b(?:tip|tax|vat|discount) (?:on|for) {_N} at {_N}\s*{_PERCENT}", r"(\2/100*\1)"),
+    (rf"(?:\ban? )?{_N}\s+(?:bill|check|cheque|meal|total) at {_N}\s*{_PERCENT}", r"(\2/100*\1)"),
     (rf"{_N}\s*(?:\+|plus) {_N}\s*{_PERCENT}", r"(\1*(1+\2/100))"),
     (rf"{_N}\s*(?:-|minus|less) {_N}\s*{_PERCENT}", r"(\1*(1-\2/100))"),
     (rf"{_N}\s*(?:%|percent|per cent) of {_N}", r"(\1/100*\2)"),

@@ -34,6 +34,17 @@ class ConversionError(ValueError):
     pass
 
 
+_CURRENCIES = frozenset("""dollar euro yen yuan renminbi rupee peso franc krona krone kroner won ruble rouble
+lira real rand zloty forint shekel baht ringgit dirham riyal usd eur gbp jpy cny inr chf cad aud sterling buck
+bitcoin""".split())
+
+
+def is_currency(text: str) -> bool:
+    """Money, which needs exchange rates from the internet (a "pound" is a weight unless beside money)."""
+    words = re.findall(r"[a-z$€£¥]+", text.lower())
+    return any(w.rstrip("s") in _CURRENCIES or w in ("$", "€", "£", "¥") for w in words)
+
+
 @functools.lru_cache(maxsize=1)
 def registry():
     import pint  # loading the unit definitions takes a moment; only on first use
@@ -111,6 +122,8 @@ class ConverterSkill(Skill):
             amount, from_unit = glued.group(1), glued.group(2)
         if not from_unit or not to_unit:
             return Outcome(ctx.say("convert.missing"), puzzled=True)
+        if is_currency(str(from_unit)) or is_currency(str(to_unit)):
+            return Outcome(ctx.say("convert.currency", from_unit=from_unit, to_unit=to_unit))
         amount = amount if isinstance(amount, (int, float)) else parse_number(str(amount))
         if amount is None:
             amount = 1

@@ -34,6 +34,22 @@ def test_percent_off_and_money_words():
     assert compute("$45 times 3") == 135
 
 
+@pytest.mark.parametrize("text, value", [
+    ("an 18% tip on 64 dollars", 11.52), ("a 15 percent tip on 80", 12), ("tip of 20 percent on 45 bucks", 9),
+    ("the tip on 80 at 15 percent", 12), ("a $60 bill at 18%", 10.8), ("8 percent tax on 250", 20),
+])
+def test_tips_and_taxes(text, value):
+    from assistant_app.skills.calculator import compute
+
+    assert compute(text) == pytest.approx(value)
+
+
+def test_currency_conversion_is_declined_plainly(assistant):
+    reply = say(assistant, "what's 10 euros in dollars").reply
+    assert "currenc" in reply and "offline" in reply
+    assert "907.18 grams" in say(assistant, "how many grams in 2 pounds").reply  # a pound is still a weight
+
+
 def test_factorials_are_bounded():
     from assistant_app.skills.calculator import CalculationError, compute
 
