@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..dialogue.state import Frame
-from ..formatting import format_date, format_moment, join_words
+from ..formatting import format_date, format_duration, format_moment, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
@@ -78,6 +79,10 @@ def filter_by_when(events: list[ScheduledEvent], frame: Frame,
     return on_days(events, days_meant(frame, today or dt.date.today()))
 
 
+_NEXT_ONE = re.compile(r"\bhow (?:long|much time|many hours)\b|\bnext (?:alarm|one)\b|"
+                       r"\bwhen(?:'s| is| will| does) (?:my|the) (?:next )?alarm\b", re.I)
+
+
 class AlarmSkill(Skill):
     name = "alarms"
     summary = "set, list and remove alarms"
@@ -132,6 +137,12 @@ class AlarmSkill(Skill):
         alarms = filter_by_when(every, frame, ctx.now().date())
         if not alarms:
             return none_found("alarm", frame, ctx, bool(every))
-        times = join_words([format_moment(moment_of(a), ctx.now()) for a in alarms])
+        now = ctx.now()
+        if _NEXT_ONE.search(ctx.utterance):  # "how long until my alarm", "when's my next alarm"
+            ctx.state.last_event_id = alarms[0].id
+            wait = max(60, round((moment_of(alarms[0]) - now).total_seconds() / 60) * 60)
+            return Outcome(ctx.say("alarm.next", when=format_moment(moment_of(alarms[0]), now),
+                                   wait=format_duration(wait)))
+        times = join_words([format_moment(moment_of(a), now) for a in alarms])
         return Outcome(ctx.say("alarm.list", count=len(alarms), times=times,
                                s="" if len(alarms) == 1 else "s"))

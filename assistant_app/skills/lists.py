@@ -44,6 +44,13 @@ def split_items(text: str) -> list[str]:
     return items
 
 
+def find_item(item: str, present: list[str]) -> str | None:
+    """The list entry the user means: "egg" finds "eggs", a typo still finds its item."""
+    best = process.extractOne(item, present, scorer=fuzz.WRatio, score_cutoff=85,
+                              processor=str.lower) if present else None
+    return best[0] if best else None
+
+
 def means_whole_list(items: list[str], utterance: str) -> bool:
     """"clear my shopping list", "remove everything from it", "delete the to-do list"."""
     if items:
@@ -98,14 +105,15 @@ class ListSkill(Skill):
         if not items:
             return Outcome(ctx.say("list.ask_remove_item"), ask="item", frame=frame)
         name = self._which_list(frame, ctx)
+        if not list_name(frame.slots.get("list")):  # "I bought the milk": the list that has milk
+            name = self._list_holding(items, ctx) or name
         if name is None:
             return Outcome(ctx.say("list.ask_list", items=join_words(items)), ask="list", frame=frame)
         present = ctx.store.list_items(name)
         matched, missing = [], []
-        for item in items:  # "egg" removes "eggs"; a typo still finds its item
-            best = process.extractOne(item, present, scorer=fuzz.WRatio, score_cutoff=85,
-                                      processor=str.lower) if present else None
-            (matched.append(best[0]) if best else missing.append(item))
+        for item in items:
+            best = find_item(item, present)
+            (matched.append(best) if best else missing.append(item))
         removed = ctx.store.remove_items(name, matched)
         ctx.state.last_list = name
         if not removed:
@@ -114,6 +122,16 @@ class ListSkill(Skill):
         if missing:
             reply += " " + ctx.say("list.not_on", items=join_words(missing), list=name)
         return Outcome(reply, ({"type": "list.removed", "list": name, "items": removed},))
+
+    @staticmethod
+    def _list_holding(items: list[str], ctx: SkillContext) -> str | None:
+        """The one list that has all these items, if exactly one has (the one in use first)."""
+        names = ctx.store.list_names()
+        if ctx.state.last_list in names:
+            names.remove(ctx.state.last_list)
+            names.insert(0, ctx.state.last_list)
+        holding = [n for n in names if all(find_item(i, ctx.store.list_items(n)) for i in items)]
+        return holding[0] if holding and (len(holding) == 1 or holding[0] == ctx.state.last_list) else None
 
     def _clear(self, frame: Frame, ctx: SkillContext) -> Outcome:
         """Empty a whole list, after a yes: exactly the items it held when asked."""

@@ -213,3 +213,20 @@ def test_volume_without_a_sound_server_says_so(assistant, monkeypatch):
 ])
 def test_unit_conversion_of_compound_and_two_word_units(assistant, text, answer):
     assert answer in say(assistant, text).reply
+
+
+def test_ticking_off_an_item_finds_the_list_that_has_it(assistant):
+    say(assistant, "add milk to my shopping list")
+    say(assistant, "add tent to the camping list")
+    reply = say(assistant, "remove milk")  # the camping list was the last one used
+    assert "shopping" in reply.reply
+    assert assistant.store.list_items("shopping") == []
+    assert assistant.store.list_items("camping") == ["tent"]
+
+
+def test_how_long_until_the_alarm_names_the_next_one(assistant):
+    say(assistant, "set an alarm for 7am tomorrow")
+    say(assistant, "set an alarm for 9am tomorrow")
+    reply = say(assistant, "how long until my alarm").reply
+    assert "7 AM tomorrow" in reply and "9 AM" not in reply
+    assert re.search(r"\d+ hours?|\d+ minutes?", reply)
