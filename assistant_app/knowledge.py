@@ -103,12 +103,18 @@ def _content_words(text: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z0-9']+", text.lower()) if w not in _FUNCTION_WORDS}
 
 
+def _share_a_word(asked: set[str], note: set[str]) -> bool:
+    """A word in common, or one that begins the other ("park" and "parking")."""
+    return any(a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+               for a in asked for b in note)
+
+
 def find_note(question: str, notes: Sequence[str], encode: Callable[[list[str]], torch.Tensor],
               min_score: float) -> str | None:
     """The note that answers the question: it shares a content word with it ("wifi") and is
     close in meaning; None if no note does."""
     asked = _content_words(question)
-    candidates = [note for note in notes if asked & _content_words(note)]
+    candidates = [note for note in notes if _share_a_word(asked, _content_words(note))]
     if not candidates:
         return None
     vectors = encode([question] + candidates)

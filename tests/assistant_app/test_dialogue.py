@@ -387,7 +387,9 @@ def test_another_timer_is_still_a_new_timer(assistant):
 def test_a_question_about_something_noted_reads_the_note(assistant):
     say(assistant, "note that the wifi password is tulip42")
     say(assistant, "make a note: the spare key is under the blue pot")
+    say(assistant, "take a note: the parking spot is B12")
     assert "tulip42" in say(assistant, "what was the wifi password").reply
+    assert "B12" in say(assistant, "where did I park").reply
     assert "blue pot" in say(assistant, "where is the spare key").reply
     assert "tulip42" not in say(assistant, "what's the capital of peru").reply
 
