@@ -83,7 +83,7 @@ class Policy:
         """Handle one turn; `state` is updated in place."""
         state.expire()
         if state.last_intent == "joke" and state.pending is None and _ANOTHER.match(interpretation.text.strip()):
-            interpretation = replace(interpretation, intent="joke")
+            interpretation = replace(interpretation, intent="joke", confidence=1.0)  # sure, from context
         intent = interpretation.intent
         if intent == "dialog.repeat":
             reply = state.last_reply or ctx.say("repeat.nothing")

@@ -6,6 +6,8 @@ import time
 
 from rapidfuzz import fuzz
 
+from nlu.normalize import parse_duration
+
 from ..dialogue.state import Frame
 from ..formatting import format_duration, join_words
 from ..storage import ScheduledEvent
@@ -50,6 +52,8 @@ class TimerSkill(Skill):
 
     def timer_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
         seconds = frame.slots.get("duration")
+        if isinstance(seconds, str) and ctx.utterance:  # a span cut short: "give it [5] more minutes"
+            seconds = parse_duration(ctx.utterance) or seconds
         if not isinstance(seconds, (int, float)) or seconds <= 0:
             key = "timer.ask_duration" if "duration" not in frame.texts else "timer.bad_duration"
             return Outcome(ctx.say(key), ask="duration", frame=frame)
