@@ -201,6 +201,8 @@ class Assistant:
         alert = self._alert(event, missed)
         if not missed:
             self._ringing[alert.id] = alert
+            if event.kind == "reminder":  # "remind me again in 10 minutes" means this one
+                self.state.last_event_id = event.id
         for listener in list(self._listeners):
             try:
                 listener(alert)

@@ -148,6 +148,10 @@ class Store:
             sql, params = sql + " AND kind = ?", (kind,)
         return [ScheduledEvent(**dict(row)) for row in self.query(sql + " ORDER BY due_at", params)]
 
+    def event(self, event_id: int) -> ScheduledEvent | None:
+        rows = self.query("SELECT * FROM events WHERE id = ?", (event_id,))
+        return ScheduledEvent(**dict(rows[0])) if rows else None
+
     def set_event_status(self, event_ids: list[int], status: str) -> int:
         if not event_ids:
             return 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from simpleeval import SimpleEval
 
@@ -17,7 +18,7 @@ _PERCENT = r"(?:%|percent|per cent)"
 _FRACTIONS = {"third": 3, "3rd": 3, "quarter": 4, "4th": 4, "fifth": 5, "5th": 5, "tenth": 10, "10th": 10}
 """Fractions as said, and as number words turn them ("a third" -> "a 3rd")."""
 _MULTIPLES = {"double": 2, "twice": 2, "triple": 3}
-_FUNCTIONS = ("sqrt", "cbrt", "factorial", "pi")
+_FUNCTIONS = ("sqrt", "cbrt", "factorial", "round", "pi")
 _CURRENCY = re.compile(r"[$€£]|\b(?:dollars?|euros?|bucks|cents?)\b", re.I)
 _WORD_OPERATORS = [
     (r"\bmultiplied by\b|\btimes\b|\bx\b|×", "*"),
@@ -30,6 +31,9 @@ _WORD_OPERATORS = [
 _REWRITES = [
     (rf"\b(?:the )?square root of {_N}", r"sqrt(\1)"),
     (rf"\b(?:the )?cube root of {_N}", r"cbrt(\1)"),
+    (rf"{_N} to the {_N}(?:st|nd|rd|th)(?: power)?", r"(\1**\2)"),  # "2 to the 10th"
+    (rf"\bround(?: off)? {_N} to {_N} (?:decimal places?|decimals?|places?|digits?)\b", r"round(\1, \2)"),
+    (rf"\bround(?: off)? {_N}", r"round(\1)"),
     (rf"{_N} squared\b", r"(\1**2)"),
     (rf"{_N} cubed\b", r"(\1**3)"),
     # "20 % off 50" is 40; "50 plus 20 %" is 60, as a calculator's percent key does
@@ -66,6 +70,13 @@ def _factorial(value: float) -> float:
     return float(math.factorial(int(value)))
 
 
+def _round(value: float, digits: float = 0) -> float:
+    if digits != int(digits) or not 0 <= digits <= 15:
+        raise CalculationError(f"cannot round to {digits} places")
+    # half up, as people round ("2.5" is 3), not Python's half to even
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP))
+
+
 def to_arithmetic(text: str) -> str:
     """Words to an arithmetic expression: "twenty three times four" -> "23 * 4"."""
     expression = _CURRENCY.sub("", words_to_digits(text).replace("−", "-"))
@@ -85,7 +96,7 @@ def compute(text: str) -> float:
             rf"\b(?:{'|'.join(_FUNCTIONS)})\b", "", expression)):
         raise CalculationError(f"not arithmetic: {text!r}")
     evaluator = SimpleEval(functions={"sqrt": math.sqrt, "cbrt": lambda v: math.copysign(abs(v) ** (1 / 3), v),
-                                      "factorial": _factorial},
+                                      "factorial": _factorial, "round": _round},
                            names={"pi": math.pi})
     try:
         value = evaluator.eval(expression)

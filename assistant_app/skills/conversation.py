@@ -69,6 +69,8 @@ class ConversationSkill(Skill):
             days = abs((day - today).days)
             key = "date.days_until" if day > today else "date.days_since"
             return Outcome(ctx.say(key, what=what, count=f"{days:,}", s="" if days == 1 else "s", date=full))
+        if day.strftime("%A").lower() in what.lower():  # "saturday": not "Saturday is Saturday, ..."
+            return Outcome(ctx.say("date.that_day", date=full))
         return Outcome(ctx.say("date.other", what=what, date=full))
 
     def help(self, frame: Frame, ctx: SkillContext) -> Outcome:

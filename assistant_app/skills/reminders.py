@@ -55,7 +55,7 @@ class ReminderSkill(Skill):
     intents = ("reminder.set", "reminder.query", "reminder.cancel")
 
     def reminder_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        task = clean_task(str(frame.slots.get("task", "")))
+        task = clean_task(str(frame.slots.get("task", ""))) or self._task_meant(ctx)
         if not task:
             return Outcome(ctx.say("reminder.ask_task"), ask="task", frame=frame)
         now = ctx.now()
@@ -73,6 +73,15 @@ class ReminderSkill(Skill):
         return Outcome(ctx.say("reminder.set", task=task, when=format_moment(moment, now))
                        + ctx.once_only("reminders"),
                        ({"type": "reminder.set", "id": event.id, "at": moment.isoformat(), "task": task},))
+
+    @staticmethod
+    def _task_meant(ctx: SkillContext) -> str:
+        """"Remind me about it again at 6", or "remind me again in 10 minutes" when one rang: the
+        task of the reminder just set, talked about or rung."""
+        if not re.search(r"\b(?:it|that|this|again)\b", ctx.utterance, re.I):
+            return ""
+        event = ctx.store.event(ctx.state.last_event_id) if ctx.state.last_event_id else None
+        return event.label if event and event.kind == "reminder" else ""  # also one that has rung
 
     def reminder_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
         every = ctx.store.active_events("reminder")

@@ -24,6 +24,8 @@ _EXTENDING = re.compile(
     r"\banother\s+(?:\w+\s+)?(?:minutes?|seconds?|hours?|mins?|secs?)\b|\b(?:minutes?|seconds?|hours?)\s+(?:more|longer)\b",
     re.I)
 
+_PAUSING = re.compile(r"\b(?:pause|hold|freeze|suspend)\b", re.I)
+
 
 def timer_name(event: ScheduledEvent) -> str:
     """"pasta timer", or "12-minute timer" for one without a label."""
@@ -100,6 +102,10 @@ class TimerSkill(Skill):
         label = frame.slots.get("label")
         named = (lambda events: match_label(events, str(label))) if label else None
         chosen, how = choose_events(frame, ctx, timers, named)
+        if _PAUSING.search(ctx.utterance) and not frame.confirmed:  # a pause is no cancel
+            shown = chosen[0] if len(chosen) == 1 else timers[0]
+            return Outcome(ctx.say("timer.no_pause", name=timer_name(shown),
+                                   left=format_duration(max(0, round(shown.due_at - time.time())))))
         if how == "ambiguous":
             names = join_words([timer_name(t) for t in timers], "or")
             return Outcome(ctx.say("timer.which", names=names), ask="label", frame=frame)

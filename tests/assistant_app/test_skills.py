@@ -19,7 +19,7 @@ def say(assistant, text):
     ("what is 2 to the power of 10", "1,024"), ("how much is 300 divided by 7", "42.86"),
     ("what is 50 plus 20 percent", "60"), ("calculate 100 minus 10 percent", "90"),
     ("what is 10 factorial", "3,628,800"), ("what's two thirds of 90", "60"), ("double 45", "90"),
-    ("what is pi times 2", "6.28"),
+    ("what is pi times 2", "6.28"), ("what's 2 to the 10th", "1,024"), ("round 3.14159 to 2 decimals", "3.14"),
 ])
 def test_calculator(assistant, text, answer):
     reply = say(assistant, text)
@@ -230,3 +230,28 @@ def test_how_long_until_the_alarm_names_the_next_one(assistant):
     reply = say(assistant, "how long until my alarm").reply
     assert "7 AM tomorrow" in reply and "9 AM" not in reply
     assert re.search(r"\d+ hours?|\d+ minutes?", reply)
+
+
+def test_pausing_a_timer_never_cancels_it(assistant):
+    say(assistant, "set a timer for 1 hour 15 minutes called roast")
+    reply = say(assistant, "pause the roast timer")
+    assert [e.label for e in assistant.store.active_events("timer")] == ["roast"]
+    assert "can't pause" in reply.reply
+
+
+def test_rounding_is_half_up():
+    from assistant_app.skills.calculator import compute
+
+    assert compute("round 2.5") == 3
+    assert compute("round off 7.777 to 1 decimal place") == 7.8
+
+
+def test_a_weekday_is_not_named_twice(assistant):
+    reply = say(assistant, "what's the date on saturday").reply
+    assert reply.count("Saturday") == 1
+
+
+def test_remind_me_about_it_again_reuses_the_task(assistant):
+    say(assistant, "remind me on friday to pay rent")
+    say(assistant, "remind me about it again at 6")
+    assert [e.label for e in assistant.store.active_events("reminder")] == ["pay rent", "pay rent"]
