@@ -41,3 +41,15 @@ def test_timer_missed_while_closed_is_reported_at_start(parser, monkeypatch):
         assert [(a.kind, a.missed) for a in second.missed] == [("timer", True)]
         assert "while I was closed" in second.missed_summary()
         assert second.store.active_events() == []
+
+
+def test_remind_me_again_after_a_reminder_rang(assistant):
+    fired = threading.Event()
+    assistant.add_listener(lambda alert: fired.set())
+    assistant.handle_text("remind me in 2 seconds to stretch my legs")
+    assert fired.wait(timeout=6), "the reminder never went off"
+    assistant.handle_text("stop")
+    assistant.handle_text("remind me again in 10 minutes")
+    (again,) = assistant.store.active_events("reminder")
+    assert again.label == "stretch your legs"
+    assert 9 * 60 < again.due_at - time.time() <= 10 * 60
