@@ -97,7 +97,8 @@ class Policy:
             outcome = self._continue(interpretation, state, ctx)
         elif state.last_intent in _SETTERS and (correction := _CORRECTION.match(interpretation.text.strip())):
             outcome = self._correct(correction.group(1), state, ctx)
-            interpretation = interpretation if outcome is None else replace(interpretation, intent=state.last_intent)
+            if outcome is not None:  # the turn is the earlier request, set again
+                interpretation = replace(interpretation, intent=state.last_intent, slots={})
         if outcome is None:
             outcome = self._new_request(interpretation, state, ctx)
         return self._finish(outcome, interpretation, state)
@@ -255,7 +256,8 @@ class Policy:
             slots = {"time": moment.isoformat(), "date": moment.date().isoformat()}
             if event.kind == "reminder":
                 slots["task"] = event.label
-            frame = Frame(f"{event.kind}.set", slots, {"time": said, **({"task": event.label} if "task" in slots else {})})
+            texts = {"time": said, **({"task": event.label} if "task" in slots else {})}
+            frame = Frame(f"{event.kind}.set", slots, texts)
         ctx.store.set_event_status([event.id], "cancelled")  # first: an alarm at the new time is no duplicate
         outcome = self.run(frame, ctx)
         if not outcome.actions:  # not set (the new time has passed, ...): keep the first one

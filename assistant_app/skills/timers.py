@@ -18,10 +18,11 @@ MAX_TIMER_SECONDS = 7 * 86400
 EXTEND = "_extend"  # frame slot: the request adds time to a running timer (kept while asking which)
 # "add 2 minutes to the pasta timer", "give the eggs 3 more minutes", "another 5 minutes on it",
 # "extend the timer by a minute": more time on a running timer, not a new one.
+_UNITS = r"(?:minutes?|seconds?|hours?|mins?|secs?)"
 _EXTENDING = re.compile(
-    r"\b(?:extend|lengthen|prolong)\b|\b(?:add|put|stick|give)\b.*\b(?:to|on|onto)\s+(?:the|my|that|this|it)\b"
-    r"(?!\s+(?:list|clock|calendar))|\b(?:more|extra)\s+(?:minutes?|seconds?|hours?|mins?|secs?)\b|"
-    r"\banother\s+(?:\w+\s+)?(?:minutes?|seconds?|hours?|mins?|secs?)\b|\b(?:minutes?|seconds?|hours?)\s+(?:more|longer)\b",
+    r"\b(?:extend|lengthen|prolong)\b"
+    r"|\b(?:add|put|stick|give)\b.*\b(?:to|on|onto)\s+(?:the|my|that|this|it)\b(?!\s+(?:list|clock|calendar))"
+    rf"|\b(?:more|extra)\s+{_UNITS}\b|\banother\s+(?:\w+\s+)?{_UNITS}\b|\b{_UNITS}\s+(?:more|longer)\b",
     re.I)
 
 _PAUSING = re.compile(r"\b(?:pause|hold|freeze|suspend)\b", re.I)
