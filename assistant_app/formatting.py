@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Sequence
 
 
@@ -39,6 +40,13 @@ def format_duration(seconds: float) -> str:
     parts = [plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"),
                                              (secs, "second")) if n]
     return join_words(parts) if parts else "0 seconds"
+
+
+def format_time_left(seconds: float) -> str:
+    """What a countdown shows: whole seconds rounded up (4:59.6 left reads "5 minutes"), and
+    from ten minutes on, whole minutes ("1 hour and 15 minutes", not "... and 59 seconds")."""
+    left = math.ceil(max(0.0, seconds) - 0.05)  # the moment it takes to answer is not worth a second
+    return format_duration(round(left / 60) * 60 if left >= 600 else left)
 
 
 def format_time(moment: dt.datetime | dt.time) -> str:

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from nlu.normalize import parse_duration
 
 from ..dialogue.state import Frame
-from ..formatting import format_duration, join_words
+from ..formatting import format_duration, format_time_left, join_words
 from ..storage import ScheduledEvent
 from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
@@ -91,7 +91,7 @@ class TimerSkill(Skill):
             return Outcome(ctx.say("timer.not_found", label=timer_name(chosen[0])))
         ctx.on_schedule_change()
         ctx.state.last_event_id = extended.id
-        left = format_duration(max(0, round(extended.due_at - time.time())))
+        left = format_time_left(extended.due_at - time.time())
         return Outcome(ctx.say("timer.extended", added=format_duration(seconds), name=timer_name(extended),
                                left=left),
                        ({"type": "timer.extended", "id": extended.id, "seconds": seconds},))
@@ -106,7 +106,7 @@ class TimerSkill(Skill):
         if _PAUSING.search(ctx.utterance) and not frame.confirmed:  # a pause is no cancel
             shown = chosen[0] if len(chosen) == 1 else timers[0]
             return Outcome(ctx.say("timer.no_pause", name=timer_name(shown),
-                                   left=format_duration(max(0, round(shown.due_at - time.time())))))
+                                   left=format_time_left(shown.due_at - time.time())))
         if how == "ambiguous":
             names = join_words([timer_name(t) for t in timers], "or")
             return Outcome(ctx.say("timer.which", names=names), ask="label", frame=frame)
@@ -129,7 +129,7 @@ class TimerSkill(Skill):
         missing = "" if timers else ctx.say("timer.not_found", label=frame.texts.get("label", "")) + " "
         timers = timers or every  # "how long on the eggs" with only a tea timer: say what there is
         now = time.time()
-        parts = [f"{format_duration(max(0, t.due_at - now))} left on your {timer_name(t)}" for t in timers]
+        parts = [f"{format_time_left(t.due_at - now)} left on your {timer_name(t)}" for t in timers]
         ctx.state.last_event_id = timers[0].id
         return Outcome(missing + (ctx.say("timer.status", status=join_words(parts)) if len(parts) > 1 else
                                   parts[0][0].upper() + parts[0][1:] + "."))

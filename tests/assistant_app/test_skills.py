@@ -255,3 +255,11 @@ def test_remind_me_about_it_again_reuses_the_task(assistant):
     say(assistant, "remind me on friday to pay rent")
     say(assistant, "remind me about it again at 6")
     assert [e.label for e in assistant.store.active_events("reminder")] == ["pay rent", "pay rent"]
+
+
+@pytest.mark.parametrize("seconds, said", [(299.4, "5 minutes"), (4499.3, "1 hour and 15 minutes"),
+                                           (59.5, "1 minute"), (42.2, "43 seconds")])
+def test_time_left_reads_like_a_countdown(seconds, said):
+    from assistant_app.formatting import format_time_left
+
+    assert format_time_left(seconds) == said
