@@ -152,29 +152,30 @@ class Assistant:
         return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
 
     def _knowledge_answer(self, interpretation: Interpretation) -> Outcome | None:
-        """The knowledge base's answer when it has a good one."""
+        """The answer of the knowledge base or of a note of the user's, when either is good."""
         if not any(ch.isalpha() for ch in interpretation.text):
             return None
         try:
             answer = self.knowledge.answer(interpretation.text, self.settings.knowledge_min_score)
         except Exception:
             log.exception("knowledge base lookup failed")
-            return None
+            answer = None
+        note = self._find_note(interpretation.text)
+        if note and (answer is None or note[1] >= answer.score):  # the user's own note, if as close
+            return Outcome(self.responses.say("note.found", text=note[0]), ({"type": "note.found", "text": note[0]},))
         if not answer:
-            return self._note_answer(interpretation.text)
+            return None
         return Outcome(answer.answer, ({"type": "knowledge.answer", "question": answer.question,
                                         "score": round(answer.score, 3), "source": answer.source.name},))
 
-    def _note_answer(self, question: str) -> Outcome | None:
-        """A note of the user's that answers the question, read back."""
+    def _find_note(self, question: str) -> tuple[str, float] | None:
+        """A note of the user's that answers the question, and how close it is."""
         try:
             notes = [text for text, _ in self.store.notes(limit=500)]
-            note = find_note(question, notes, self._embed, self.settings.knowledge_min_score)
+            return find_note(question, notes, self._embed, self.settings.knowledge_min_score)
         except Exception:
             log.exception("note lookup failed")
             return None
-        return None if note is None else Outcome(self.responses.say("note.found", text=note),
-                                                  ({"type": "note.found", "text": note},))
 
     def _embed(self, texts: list[str]):
         if self._encoder is None:

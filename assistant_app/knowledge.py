@@ -110,9 +110,9 @@ def _share_a_word(asked: set[str], note: set[str]) -> bool:
 
 
 def find_note(question: str, notes: Sequence[str], encode: Callable[[list[str]], torch.Tensor],
-              min_score: float) -> str | None:
-    """The note that answers the question: it shares a content word with it ("wifi") and is
-    close in meaning; None if no note does."""
+              min_score: float) -> tuple[str, float] | None:
+    """The note that answers the question, and how close it is: it shares a content word with
+    it ("wifi") and is close in meaning; None if no note does."""
     asked = _content_words(question)
     candidates = [note for note in notes if _share_a_word(asked, _content_words(note))]
     if not candidates:
@@ -120,4 +120,4 @@ def find_note(question: str, notes: Sequence[str], encode: Callable[[list[str]],
     vectors = encode([question] + candidates)
     scores = vectors[1:] @ vectors[0]
     best = int(torch.argmax(scores))
-    return candidates[best] if float(scores[best]) >= min_score else None
+    return (candidates[best], float(scores[best])) if float(scores[best]) >= min_score else None

@@ -400,3 +400,9 @@ def test_a_bare_hour_answers_what_time_not_which_day(assistant):
     (alarm,) = assistant.store.active_events("alarm")
     assert _local(alarm).hour in (7, 19)
     assert 0 < alarm.due_at - time.time() <= 86400  # the next 7 o'clock, not the 7th of the month
+
+
+def test_the_closer_of_a_note_and_a_shipped_answer_is_given(assistant):
+    say(assistant, "take a note: the wifi password is tulip42")
+    assert "tulip42" in say(assistant, "what's the wifi password again").reply
+    assert "offline" in say(assistant, "can I use you without wifi").reply  # the shipped answer
