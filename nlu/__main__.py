@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--epochs", type=int, default=None)
     bench.add_argument("--lr", type=float, default=None,
                        help="encoder learning rate (default: the trainer's, as for the assistant model)")
+    bench.add_argument("--train-embeddings", action="store_true",
+                       help="fine-tune the word embeddings too (the saved models then carry them)")
     bench.add_argument("--limit", type=int, default=None, help="use only N training examples")
     bench.add_argument("--out", default="runs/benchmarks")
     bench.add_argument("--report", default="docs/benchmarks.md")

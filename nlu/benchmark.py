@@ -48,7 +48,8 @@ def clinc_scores(examples: list[Example], predictions) -> dict:
 
 
 def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str = "cpu",
-             rescore: bool = False, learning_rate: float = TrainOptions.learning_rate) -> dict:
+             rescore: bool = False, learning_rate: float = TrainOptions.learning_rate,
+             train_embeddings: bool = False) -> dict:
     """Train one seed (or, `rescore`, load the model a previous run saved) and score it on test."""
     train_split, dev, test = splits
     folder = out / f"{name}-seed{seed}"
@@ -59,7 +60,7 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
     else:
         started = time.monotonic()
         options = TrainOptions(epochs=epochs, seed=seed, speech_variants=False, device=device,
-                               learning_rate=learning_rate)
+                               learning_rate=learning_rate, train_embeddings=train_embeddings)
         model = train(train_split, folder, options, dev)
         trained = {"trained_on": describe_device(device), "epochs": epochs, "learning_rate": learning_rate,
                    "train_minutes": round((time.monotonic() - started) / 60, 1)}
@@ -69,6 +70,7 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
     metrics.pop("top_confusions", None)
     metrics.update(seed=seed, epochs=trained.get("epochs", epochs),
                    learning_rate=trained.get("learning_rate", TrainOptions.learning_rate),
+                   train_embeddings=model.config.train_embeddings,
                    trained_on=trained.get("trained_on", describe_device("cpu")),
                    train_minutes=trained.get("train_minutes", 0.0),
                    oos_threshold=round(model.config.oos_threshold, 3),
@@ -129,7 +131,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     learning_rate = args.lr if args.lr is not None else TrainOptions.learning_rate
     runs = [run_seed(args.name, splits, seed, epochs, Path(args.out), args.device, args.rescore,
-                     learning_rate)
+                     learning_rate, args.train_embeddings)
             for seed in seeds]
     line, mean = summarise(args.name, runs)
     print(json.dumps({"benchmark": args.name, "mean": mean, "runs": runs}))
@@ -137,6 +139,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
         trained_epochs = "/".join(sorted({str(r["epochs"]) for r in runs}))
         rates = "/".join(sorted({f"{r['learning_rate']:g}" for r in runs}))
         command = (f"python -m nlu benchmark {args.name} --seeds {args.seeds} --epochs {trained_epochs}"
-                   f" --lr {rates}" + (f" --limit {args.limit}" if args.limit else ""))
+                   f" --lr {rates}" + (" --train-embeddings" if all(r["train_embeddings"] for r in runs) else "")
+                   + (f" --limit {args.limit}" if args.limit else ""))
         write_report(Path(args.report), args.name, line, mean, runs, command, args.rescore)
     return 0

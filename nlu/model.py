@@ -34,6 +34,8 @@ class JointConfig:
     """Below this confidence an intent is reported as out_of_scope."""
     novelty_threshold: float | None = None
     """Farther than this from every training sentence (see novelty.py) is out_of_scope; None: off."""
+    train_embeddings: bool = False
+    """Fine-tune MiniLM's embeddings too; the saved model then carries its own copy of them."""
     extra: dict = field(default_factory=dict)
 
 
@@ -57,7 +59,7 @@ class JointIntentSlotModel(nn.Module):
         # Unit sentence vectors of the in-scope training sentences, for novelty scores; empty: off.
         self.register_buffer("novelty_bank", torch.zeros(0, hidden))
         for name, parameter in self.named_parameters():
-            if name.startswith(FROZEN_PREFIXES):
+            if name.startswith(FROZEN_PREFIXES) and not config.train_embeddings:
                 parameter.requires_grad_(False)
 
     @property
@@ -77,7 +79,8 @@ class JointIntentSlotModel(nn.Module):
         folder.mkdir(parents=True, exist_ok=True)
         state = {name: tensor.detach().to(torch.float16).contiguous()
                  for name, tensor in self.state_dict().items()
-                 if not name.startswith(FROZEN_PREFIXES) and tensor.numel()}
+                 if (self.config.train_embeddings or not name.startswith(FROZEN_PREFIXES)) and tensor.numel()
+                 and tensor.is_floating_point()}
         save_file(state, str(folder / "model.safetensors"))
         (folder / "config.json").write_text(json.dumps(asdict(self.config), indent=2) + "\n")
 

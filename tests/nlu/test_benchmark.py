@@ -14,7 +14,7 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     report = tmp_path / "benchmarks.md"
     args = argparse.Namespace(name=name, data=None, seeds=1, first_seed=0, epochs=1, limit=240,
                               out=str(tmp_path / "runs"), report=str(report), device="cpu", rescore=False,
-                              lr=3e-4)
+                              lr=3e-4, train_embeddings=False)
     assert run_benchmark(args) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["benchmark"] == name and len(summary["runs"]) == 1

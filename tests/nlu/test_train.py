@@ -100,3 +100,17 @@ def test_cli_train_quick_run(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "nlu", "parse", "hi", "--model", str(tmp_path / "nope")],
                              capture_output=True, text=True, timeout=300, check=False)
     assert missing.returncode == 2 and "no trained NLU model" in missing.stderr
+
+
+def test_fine_tuned_embeddings_are_saved_and_reloaded(tmp_path):
+    from nlu.base import load_encoder
+
+    (tmp_path / "data.tsv").write_text(CORPUS)
+    examples = read_examples(tmp_path / "data.tsv")
+    model = train(examples, tmp_path / "model", TrainOptions(epochs=3, batch_size=8, seed=1, train_embeddings=True))
+    name = "encoder.embeddings.word_embeddings.weight"
+    tuned = model.state_dict()[name]
+    assert not torch.equal(tuned, load_encoder().embeddings.word_embeddings.weight)
+    reloaded = JointIntentSlotModel.from_pretrained(tmp_path / "model")
+    assert reloaded.config.train_embeddings
+    assert torch.allclose(reloaded.state_dict()[name], tuned.half().float())
