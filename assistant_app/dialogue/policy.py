@@ -176,6 +176,11 @@ class Policy:
             for name in found:
                 slot = interpretation.slots[name]
                 frame = frame.with_slot(name, slot.value, slot.text)
+            given = frame.slots.get("date")
+            if "time" in found and "date" not in found and isinstance(given, str):
+                # "tomorrow", then "at 6:30": the time on the day already given, not the next 6:30
+                moment = parse_time(interpretation.slots["time"].text, dt.date.fromisoformat(given))
+                frame = frame.with_slot("time", moment.isoformat(), frame.texts["time"]) if moment else frame
             return frame
         text = answer_text(interpretation.text)
         if not text:

@@ -258,7 +258,8 @@ def test_alarm_time_asked_for_then_given(assistant):
     assert "7:15 AM tomorrow" in done.reply
 
 
-@pytest.mark.parametrize("answers, days_ahead", [(["7:15"], None), (["tomorrow", "7:15"], 1)])
+@pytest.mark.parametrize("answers, days_ahead", [(["7:15"], None), (["tomorrow", "7:15"], 1),
+                                                (["tomorrow", "at 7:15"], 1)])
 def test_a_bare_clock_time_answers_what_time(assistant, answers, days_ahead):
     import datetime as dt
 
