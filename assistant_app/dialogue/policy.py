@@ -70,6 +70,17 @@ def said_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
     return parse_date(text, now) if re.search(r"[^\W\d_]{3,}", text) else None
 
 
+def clock_time(text: str, day: dt.date | None, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The moment a time answer names on `day` (its day words already read into `day`)."""
+    return parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", text), day, now)
+
+
+def frame_day(frame: Frame) -> dt.date | None:
+    """The day the frame already holds ("tomorrow", said before the time)."""
+    given = frame.slots.get("date")
+    return dt.date.fromisoformat(given) if isinstance(given, str) else None
+
+
 class Policy:
     def __init__(self, skills: list[Skill], fallback: Callable[[Interpretation, SkillContext], Outcome],
                  knowledge: Callable[[Interpretation], Outcome | None] = lambda interpretation: None) -> None:
@@ -176,10 +187,10 @@ class Policy:
             for name in found:
                 slot = interpretation.slots[name]
                 frame = frame.with_slot(name, slot.value, slot.text)
-            given = frame.slots.get("date")
-            if "time" in found and "date" not in found and isinstance(given, str):
+            day = frame_day(frame)
+            if "time" in found and "date" not in found and day is not None:
                 # "tomorrow", then "at 6:30": the time on the day already given, not the next 6:30
-                moment = parse_time(interpretation.slots["time"].text, dt.date.fromisoformat(given))
+                moment = parse_time(interpretation.slots["time"].text, day)
                 frame = frame.with_slot("time", moment.isoformat(), frame.texts["time"]) if moment else frame
             return frame
         text = answer_text(interpretation.text)
@@ -199,9 +210,8 @@ class Policy:
             return frame.with_slot("duration", seconds, text)
         if awaiting == "time":
             said_day = said_date(text)
-            given = frame.slots.get("date")  # "tomorrow", then "7:15": 7:15 tomorrow
-            day = said_day or (dt.date.fromisoformat(given) if isinstance(given, str) else None)
-            moment = parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", text), day)
+            day = said_day or frame_day(frame)  # "tomorrow", then "7:15": 7:15 tomorrow
+            moment = clock_time(text, day)
             if moment is not None:
                 frame = frame.with_slot("time", moment.isoformat(), text)
                 return frame.with_slot("date", day.isoformat(), text) if day else frame
@@ -242,8 +252,8 @@ class Policy:
     def _correct(self, said: str, state: DialogueState, ctx: SkillContext) -> Outcome | None:
         """Set again what the previous turn set, at the time or for the length now said, and
         cancel the first one; None when `said` names no time or length."""
-        event = next((e for e in ctx.store.active_events() if e.id == state.last_event_id), None)
-        if event is None or f"{event.kind}.set" != state.last_intent:
+        event = ctx.store.event(state.last_event_id) if state.last_event_id else None
+        if event is None or event.status != "active" or f"{event.kind}.set" != state.last_intent:
             return None
         if event.kind == "timer":
             seconds = parse_duration(said)
@@ -254,7 +264,7 @@ class Policy:
         else:
             was = dt.datetime.fromtimestamp(event.due_at)
             day = said_date(said, ctx.now())
-            moment = parse_time(re.sub(r"\b(?:today|tomorrow|tonight)\b", "", said), day or was.date(), ctx.now())
+            moment = clock_time(said, day or was.date(), ctx.now())
             if moment is None and day is None:
                 return None
             moment = moment or dt.datetime.combine(day, was.time())
@@ -279,8 +289,7 @@ class Policy:
         stopped = ctx.stop_ringing()
         if stopped:
             return Outcome(ctx.say("stop.ringing"), tuple({"type": "alert.stopped", "id": i} for i in stopped))
-        previous_kind = (state.last_intent or "").partition(".")[0]
-        recent = [e for e in ctx.store.active_events() if e.id == state.last_event_id and e.kind == previous_kind]
-        if recent:
-            return self.run(Frame(f"{recent[0].kind}.cancel", confirmed=True), ctx)
+        recent = ctx.store.event(state.last_event_id) if state.last_event_id else None
+        if recent and recent.status == "active" and recent.kind == (state.last_intent or "").partition(".")[0]:
+            return self.run(Frame(f"{recent.kind}.cancel", confirmed=True), ctx)
         return Outcome(ctx.say("cancel.nothing"))

@@ -6,6 +6,8 @@ import re
 
 from rapidfuzz import fuzz
 
+from nlu.normalize import part_of_day
+
 from ..dialogue.state import Frame
 from ..formatting import format_moment, join_words
 from ..storage import ScheduledEvent
@@ -14,9 +16,10 @@ from .base import Outcome, Skill, SkillContext
 from .choosing import choose_events, confirm_first
 
 MORNING = dt.time(9, 0)  # a reminder "on Friday" with no time is for the morning
-PARTS_OF_DAY = {"tonight": dt.time(20, 0), "night": dt.time(20, 0), "evening": dt.time(18, 0),
-                "afternoon": dt.time(15, 0), "lunch": dt.time(12, 0), "morning": MORNING}
+PART_OF_DAY_TIMES = {"morning": MORNING, "afternoon": dt.time(15, 0), "evening": dt.time(18, 0),
+                     "night": dt.time(20, 0)}
 """A date said with a part of the day ("tonight", "tomorrow afternoon") and no clock time."""
+LUNCH = dt.time(12, 0)
 
 
 def clean_task(task: str) -> str:
@@ -35,8 +38,10 @@ def reminder_moment(frame: Frame, now: dt.datetime) -> dt.datetime | None:
         return moment
     day = as_date(frame.slots.get("date"))
     if day is not None:
-        said = re.findall(r"[a-z]+", frame.texts.get("date", "").lower())
-        moment = dt.datetime.combine(day, next((PARTS_OF_DAY[w] for w in said if w in PARTS_OF_DAY), MORNING))
+        said = frame.texts.get("date", "")
+        part = part_of_day(said)
+        at = PART_OF_DAY_TIMES[part] if part else LUNCH if re.search(r"\blunch\b", said, re.I) else MORNING
+        moment = dt.datetime.combine(day, at)
         return moment if moment > now else now + dt.timedelta(hours=1)
     return None
 

@@ -15,6 +15,7 @@ __all__ = [
     "parse_level",
     "parse_number",
     "parse_time",
+    "part_of_day",
     "words_to_digits",
 ]
 
