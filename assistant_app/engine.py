@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +173,11 @@ class Assistant:
         """A note of the user's that answers the question, and how close it is."""
         try:
             notes = [text for text, _ in self.store.notes(limit=500)]
-            return find_note(question, notes, self._embed, self.settings.knowledge_min_score)
+            # "where did I park" asks about the user's own life, which only their notes know:
+            # such a question may be a little further from the note that answers it
+            personal = re.search(r"\b(?:i|my|me|mine|i'm|i've)\b", question, re.I)
+            least = self.settings.knowledge_min_score - (0.1 if personal else 0.0)
+            return find_note(question, notes, self._embed, least)
         except Exception:
             log.exception("note lookup failed")
             return None

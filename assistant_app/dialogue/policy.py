@@ -57,6 +57,8 @@ _CORRECTION = re.compile(
     r"move (?:that|it) to|set (?:that|it) (?:to|for)|(?:i meant|i mean|no)\s*,?(?: at| for)?)\s+(.+?)"
     r"(?:,?\s+instead)?(?:,?\s+please)?[.!]?$", re.I)
 _SETTERS = ("timer.set", "alarm.set", "reminder.set")
+_CORRECTABLE = _SETTERS + ("timer.query", "alarm.query", "reminder.query")
+"""After these, "make it 7" changes the one event the turn set or told of."""
 _MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
 
 
@@ -106,10 +108,11 @@ class Policy:
                               tuple({"type": "alert.stopped", "id": i} for i in stopped) + ({"type": "speech.stop"},))
         elif state.pending is not None:
             outcome = self._continue(interpretation, state, ctx)
-        elif state.last_intent in _SETTERS and (correction := _CORRECTION.match(interpretation.text.strip())):
+        elif state.last_intent in _CORRECTABLE and (correction := _CORRECTION.match(interpretation.text.strip())):
             outcome = self._correct(correction.group(1), state, ctx)
             if outcome is not None:  # the turn is the earlier request, set again
-                interpretation = replace(interpretation, intent=state.last_intent, slots={})
+                interpretation = replace(interpretation, intent=state.last_intent.replace(".query", ".set"),
+                                         slots={})
         if outcome is None:
             outcome = self._new_request(interpretation, state, ctx)
         return self._finish(outcome, interpretation, state)
@@ -253,7 +256,7 @@ class Policy:
         """Set again what the previous turn set, at the time or for the length now said, and
         cancel the first one; None when `said` names no time or length."""
         event = ctx.store.event(state.last_event_id) if state.last_event_id else None
-        if event is None or event.status != "active" or f"{event.kind}.set" != state.last_intent:
+        if event is None or event.status != "active" or event.kind != state.last_intent.partition(".")[0]:
             return None
         if event.kind == "timer":
             seconds = parse_duration(said)

@@ -67,6 +67,10 @@ class DialogueState:
     """The skill of the previous turn (e.g. "list"), for follow-ups like "and eggs"."""
     last_intent: str | None = None
     """The previous turn's intent, for "another one" after a joke."""
+    last_result: float | None = None
+    """The calculator's last answer: "and times 3", "divide that by 2"."""
+    last_conversion: dict[str, Any] | None = None
+    """The last conversion's amount and units: "and in liters?" after one."""
 
     def ask(self, frame: Frame, awaiting: str) -> None:
         self.pending, self.awaiting, self.pending_since = frame, awaiting, time.time()

@@ -63,9 +63,20 @@ def spoken_days(frame: Frame, today: dt.date) -> str:
 
 
 def none_found(kind: str, frame: Frame, ctx: SkillContext, any_at_all: bool) -> Outcome:
-    """"You don't have any reminders tomorrow", or, with none on any day, that there are none."""
-    when = spoken_days(frame, ctx.now().date()) if any_at_all else ""
-    return Outcome(ctx.say(f"{kind}.none_when", when=when) if when else ctx.say(f"{kind}.none"))
+    """"You don't have any reminders tomorrow", or, with none on any day, that there are none;
+    and what there is of the other kind on those days ("what have I got tomorrow" is either)."""
+    today = ctx.now().date()
+    when = spoken_days(frame, today) if any_at_all else ""
+    reply = ctx.say(f"{kind}.none_when", when=when) if when else ctx.say(f"{kind}.none")
+    other = "reminder" if kind == "alarm" else "alarm"
+    others = on_days(ctx.store.active_events(other), days_meant(frame, today))
+    if others:
+        now = ctx.now()
+        what = join_words([(f"{e.label} at " if e.label and other == "reminder" else "")
+                           + format_moment(moment_of(e), now) for e in others[:5]])
+        reply += " " + ctx.say(f"{kind}.none_but_{other}s", count=len(others), items=what,
+                               s="" if len(others) == 1 else "s")
+    return Outcome(reply)
 
 
 def filter_by_when(events: list[ScheduledEvent], frame: Frame,
@@ -143,6 +154,8 @@ class AlarmSkill(Skill):
             wait = max(60, round((moment_of(alarms[0]) - now).total_seconds() / 60) * 60)
             return Outcome(ctx.say("alarm.next", when=format_moment(moment_of(alarms[0]), now),
                                    wait=format_duration(wait)))
+        if len(alarms) == 1:
+            ctx.state.last_event_id = alarms[0].id
         times = join_words([format_moment(moment_of(a), now) for a in alarms])
         return Outcome(ctx.say("alarm.list", count=len(alarms), times=times,
                                s="" if len(alarms) == 1 else "s"))

@@ -34,6 +34,12 @@ _REWRITES = [
     (rf"{_N} to the {_N}(?:st|nd|rd|th)(?: power)?", r"(\1**\2)"),  # "2 to the 10th"
     (rf"\bround(?: off)? {_N} to {_N} (?:decimal places?|decimals?|places?|digits?)\b", r"round(\1, \2)"),
     (rf"\bround(?: off)? {_N}", r"round(\1)"),
+    (rf"\bdivide {_N} by {_N}", r"(\1/\2)"),
+    (rf"\bmultiply {_N} by {_N}", r"(\1*\2)"),
+    (rf"\badd {_N} (?:and|to) {_N}", r"(\1+\2)"),
+    (rf"\bsubtract {_N} from {_N}", r"(\2-\1)"),
+    (rf"\b(?:halve|half) {_N}", r"(\1/2)"),
+    (rf"\bsquare {_N}", r"(\1**2)"),
     (rf"{_N} squared\b", r"(\1**2)"),
     (rf"{_N} cubed\b", r"(\1**3)"),
     # "20 % off 50" is 40; "50 plus 20 %" is 60, as a calculator's percent key does
@@ -109,6 +115,23 @@ def compute(text: str) -> float:
     return float(value)
 
 
+_PREVIOUS = re.compile(r"\b(?:that|it|this|the (?:result|answer|total))\b", re.I)
+_OPERATOR_FIRST = re.compile(r"^(?:\*\*|[*/+%-])")
+
+
+def with_previous(text: str, previous: float) -> str | None:
+    """A follow-up on the last answer with that answer put in ("and times 3" -> "12 times 3",
+    "divide that by 2" -> "divide 12 by 2"); None when the text is not a follow-up."""
+    number = repr(previous).removesuffix(".0")
+    if _PREVIOUS.search(text):
+        return _PREVIOUS.sub(number, text, count=1)
+    rest = re.sub(r"^(?:and|now|then|ok(?:ay)?|so)[\s,]+", "", text.strip(), flags=re.I)
+    rest = re.sub(r"^divide(?:d)? by\b", "divided by", rest, flags=re.I)
+    if _OPERATOR_FIRST.match(to_arithmetic(rest)) or re.match(r"(?:squared|cubed|factorial)\b", rest, re.I):
+        return f"{number} {rest}"
+    return None
+
+
 class CalculatorSkill(Skill):
     name = "calculator"
     summary = "do arithmetic, percentages, powers and roots"
@@ -117,14 +140,18 @@ class CalculatorSkill(Skill):
 
     def calc_compute(self, frame: Frame, ctx: SkillContext) -> Outcome:
         text = str(frame.slots.get("expression") or ctx.utterance)
+        previous = ctx.state.last_result if ctx.state.last_intent == "calc.compute" else None
+        # the whole utterance: the span may have left out the operator ("and [times 3]")
+        follow_up = with_previous(ctx.utterance or text, previous) if previous is not None else None
         try:
-            value = compute(text)
+            value = compute(follow_up or text)
         except CalculationError as error:
             key = "calc.divide_by_zero" if "zero" in str(error) else "calc.failed"
             return Outcome(ctx.say(key, expression=text), puzzled=key == "calc.failed")
         if math.isinf(value) or abs(value) > 1e300:
             return Outcome(ctx.say("calc.too_big"))
+        ctx.state.last_result = value
         result = format_number(value)
-        key = "calc.result" if frame.slots.get("expression") else "calc.result_bare"
-        return Outcome(ctx.say(key, expression=text.strip(" ?"), result=result),
+        key = "calc.result" if frame.slots.get("expression") or follow_up else "calc.result_bare"
+        return Outcome(ctx.say(key, expression=(follow_up or text).strip(" ?"), result=result),
                        ({"type": "calc.result", "value": value},))

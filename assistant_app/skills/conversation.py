@@ -1,17 +1,24 @@
 """Greetings, small talk, jokes, time, date and help."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from nlu.normalize import parse_duration
+
 from ..dialogue.state import Frame
-from ..formatting import format_date, format_time
+from ..formatting import format_date, format_duration, format_time
 from .alarms import as_date
 from .base import Outcome, Skill, SkillContext
 
+_OFFSET = re.compile(r"\b(?:in|after|from now|later|ago|before|will it be|was it)\b", re.I)
+"""Words that make a duration in "what time is it" a shift of the clock ("in 3 hours")."""
+_PAST = re.compile(r"\b(?:ago|before now|was it)\b", re.I)
+_SHIFT_ONLY = re.compile(r"(?:\w+|an?) (?:days?|weeks?|months?|years?)", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
@@ -53,12 +60,24 @@ class ConversationSkill(Skill):
         return Outcome(joke or ctx.say("joke.none"))
 
     def time_now(self, frame: Frame, ctx: SkillContext) -> Outcome:
-        return Outcome(ctx.say("time.now", time=format_time(ctx.now())))
+        now = ctx.now()
+        seconds = parse_duration(ctx.utterance) if _OFFSET.search(ctx.utterance) else None
+        if not seconds or seconds > 10 * 365 * 86400:
+            return Outcome(ctx.say("time.now", time=format_time(now)))
+        past = bool(_PAST.search(ctx.utterance))
+        moment = now + dt.timedelta(seconds=-seconds if past else seconds)
+        when = format_time(moment)
+        if moment.date() != now.date():
+            when += f" {format_date(moment.date(), now.date())}"
+        return Outcome(ctx.say("time.was" if past else "time.will_be",
+                               duration=format_duration(seconds), time=when))
 
     def date_query(self, frame: Frame, ctx: SkillContext) -> Outcome:
         today = ctx.now().date()
         day = as_date(frame.slots.get("date"))
         if "date" in frame.slots and day is None:
+            if parse_duration(frame.texts.get("date", "")):  # "what was it 2 hours ago": a clock question
+                return self.time_now(frame, ctx)
             return Outcome(ctx.say("date.unknown", date=frame.texts.get("date", "")), puzzled=True)
         if day is None or day == today:
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
@@ -69,9 +88,11 @@ class ConversationSkill(Skill):
             days = abs((day - today).days)
             key = "date.days_until" if day > today else "date.days_since"
             return Outcome(ctx.say(key, what=what, count=f"{days:,}", s="" if days == 1 else "s", date=full))
+        if _SHIFT_ONLY.fullmatch(spoken):  # "what day is it in 10 days": the span left out "in"
+            return Outcome(ctx.say("date.in", what=spoken, date=full))
         if day.strftime("%A").lower() in what.lower():  # "saturday": not "Saturday is Saturday, ..."
             return Outcome(ctx.say("date.that_day", date=full))
-        return Outcome(ctx.say("date.other", what=what, date=full))
+        return Outcome(ctx.say("date.other" if day > today else "date.past", what=what, date=full))
 
     def help(self, frame: Frame, ctx: SkillContext) -> Outcome:
         topic = str(frame.slots.get("topic", "")).strip()

@@ -120,6 +120,11 @@ class ConverterSkill(Skill):
         glued = _NUMBER_WITH_UNIT.match(frame.texts.get("amount", "").strip().lower())
         if glued and not from_unit:  # "how far is 10k in miles"
             amount, from_unit = glued.group(1), glued.group(2)
+        previous = ctx.state.last_conversion if ctx.state.last_intent == "convert.units" else None
+        if previous and (not from_unit or not to_unit):  # "and in liters?" goes on from the last one
+            if not from_unit and "amount" not in frame.slots:
+                amount = previous["amount"]
+            from_unit, to_unit = from_unit or previous["from_unit"], to_unit or previous["to_unit"]
         if not from_unit or not to_unit:
             return Outcome(ctx.say("convert.missing"), puzzled=True)
         if is_currency(str(from_unit)) or is_currency(str(to_unit)):
@@ -131,6 +136,7 @@ class ConverterSkill(Skill):
             result, source, target = convert(float(amount), str(from_unit), str(to_unit))
         except ConversionError:
             return Outcome(ctx.say("convert.failed", from_unit=from_unit, to_unit=to_unit), puzzled=True)
+        ctx.state.last_conversion = {"amount": amount, "from_unit": str(from_unit), "to_unit": str(to_unit)}
         return Outcome(ctx.say("convert.result", amount=format_number(amount), from_unit=source,
                                result=format_number(result), to_unit=target),
                        ({"type": "convert.result", "value": result},))

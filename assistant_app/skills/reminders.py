@@ -93,6 +93,8 @@ class ReminderSkill(Skill):
         reminders = on_days(every, days_meant(frame, ctx.now().date()))
         if not reminders:
             return none_found("reminder", frame, ctx, bool(every))
+        if len(reminders) == 1:  # "move it to 7" then means this one
+            ctx.state.last_event_id = reminders[0].id
         now = ctx.now()
         items = join_words([f"{r.label} at {format_moment(moment_of(r), now)}" for r in reminders[:10]])
         return Outcome(ctx.say("reminder.list", count=len(reminders), items=items,

@@ -45,9 +45,11 @@ def _next_yearly(month: int, day: int, today: dt.date) -> dt.date | None:
 
 
 def _weekday(text: str, today: dt.date) -> dt.date | None:
-    match = re.search(r"\b(next|this|coming|on)?\s*(" + "|".join(WEEKDAYS) + r")\b", text)
+    match = re.search(r"\b(next|this|coming|on|last|past)?\s*(" + "|".join(WEEKDAYS) + r")\b", text)
     if not match:
         return None
+    if match.group(1) in ("last", "past"):  # "last friday": the latest one before today
+        return today - dt.timedelta(days=(today.weekday() - WEEKDAYS.index(match.group(2))) % 7 or 7)
     ahead = (WEEKDAYS.index(match.group(2)) - today.weekday()) % 7
     if ahead == 0 and match.group(1) == "next":
         ahead = 7
@@ -122,11 +124,15 @@ def _relative(text: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=ahead + (7 if "next" in text and ahead else 0))
     if "yesterday" in text:
         return today - dt.timedelta(days=1)
+    shift = re.search(r"\b(in )?(\d+|an?) (day|week|month|year)s?( ago| from (?:now|today))?\b", text)
+    # "in 3 days", "a week ago", "2 weeks from today", or a date slot of just "10 days" (its "in"
+    # is left out of the span)
+    if shift and (shift.group(1) or shift.group(4) or shift.group(0) == text):
+        count = 1 if shift.group(2) in ("a", "an") else int(shift.group(2))
+        sign = -1 if shift.group(4) == " ago" else 1
+        return today + relativedelta(**{shift.group(3) + "s": sign * count})
     if any(re.search(rf"\b{word}\b", text) for word in _SAME_DAY):
         return today
-    shift = re.search(r"\bin (\d+) (day|week|month|year)s?\b", text)
-    if shift:
-        return today + relativedelta(**{shift.group(2) + "s": int(shift.group(1))})
     for phrase, delta in (("next week", relativedelta(weeks=1)), ("next month", relativedelta(months=1)),
                           ("next year", relativedelta(years=1)), ("a week from today", relativedelta(weeks=1))):
         if phrase in text:

@@ -352,6 +352,43 @@ def test_a_correction_keeps_the_reminders_task(assistant):
         (dt.date.today() + dt.timedelta(days=1), dt.time(10, 30))
 
 
+def test_the_one_reminder_just_listed_can_be_moved(assistant):
+    import datetime as dt
+
+    say(assistant, "remind me to call the bank tomorrow at 9")
+    say(assistant, "what are my reminders")
+    say(assistant, "move it to 11")
+    (reminder,) = assistant.store.active_events("reminder")
+    assert reminder.label == "call the bank"
+    assert (_local(reminder).date(), _local(reminder).time()) == \
+        (dt.date.today() + dt.timedelta(days=1), dt.time(11))
+
+
+def test_the_calculator_goes_on_from_its_last_answer(assistant):
+    assert "36" in say(assistant, "what's 15 percent of 240").reply
+    assert "108" in say(assistant, "and times 3").reply
+    assert "54" in say(assistant, "divide that by 2").reply
+    say(assistant, "what time is it")
+    assert "54" not in say(assistant, "plus 10").reply  # no longer a follow-up
+
+
+def test_a_conversion_follow_up_keeps_what_it_does_not_change(assistant):
+    assert "16 tablespoons" in say(assistant, "how many tablespoons in a cup").reply
+    assert "tablespoons" in say(assistant, "and in a liter").reply
+
+
+def test_asking_for_alarms_tells_of_the_reminders_there_are(assistant):
+    say(assistant, "remind me to pick up the dry cleaning tomorrow at 5 pm")
+    reply = say(assistant, "any alarms tomorrow").reply
+    assert "no alarms" in reply.lower() or "don't have any alarms" in reply
+    assert "dry cleaning" in reply
+
+
+def test_a_personal_question_finds_the_note_that_answers_it(assistant):
+    say(assistant, "jot this down: parking spot is level 3 row F")
+    assert "level 3 row F" in say(assistant, "where did I park").reply
+
+
 def test_a_correction_changes_the_timer_length(assistant):
     say(assistant, "set a timer for 5 minutes")
     say(assistant, "make it 8 minutes")

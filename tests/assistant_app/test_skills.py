@@ -95,6 +95,26 @@ def test_days_until_a_date_are_counted(assistant):
     assert re.search(rf"\b{(christmas - today).days} days?\b", reply) and "December 25" in reply
 
 
+def test_time_shifted_by_a_duration_is_told_not_timed(assistant):
+    import datetime as dt
+
+    from assistant_app.formatting import format_time
+
+    reply = say(assistant, "what time will it be in 3 hours").reply
+    later = dt.datetime.now() + dt.timedelta(hours=3)
+    spoken = [format_time(m) for m in (later, later + dt.timedelta(minutes=1))]
+    assert "3 hours" in reply and any(s in reply for s in spoken), reply
+    assert not assistant.store.active_events()  # no timer was started
+
+
+def test_a_day_some_days_back_is_told_in_the_past(assistant):
+    import datetime as dt
+
+    day = dt.date.today() - dt.timedelta(days=3)
+    reply = say(assistant, "what day was it 3 days ago").reply
+    assert "was" in reply and f"{day.strftime('%A, %B')} {day.day}" in reply
+
+
 def test_help_lists_the_skills(assistant):
     reply = say(assistant, "what can you do").reply.lower()
     for word in ("timers", "lists", "convert", "applications"):

@@ -62,6 +62,9 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("next week", "2026-12-06"), ("2027-01-05", "2027-01-05"), ("the day after tomorrow", "2026-12-01"),
     ("this weekend", "2026-12-05"), ("july 4th 1976", "1976-07-04"), ("4 july 1976", "1976-07-04"),
     ("christmas 2030", "2030-12-25"), ("march 3rd, 2031", "2031-03-03"),
+    ("3 days ago", "2026-11-26"), ("a week ago", "2026-11-22"), ("two weeks from today", "2026-12-13"),
+    ("5 days from now", "2026-12-04"), ("last friday", "2026-11-27"), ("last sunday", "2026-11-22"),
+    ("10 days", "2026-12-09"),
 ])
 def test_dates_resolve_against_today(text, expected):
     assert parse_date(text, NOW).isoformat() == expected
