@@ -51,6 +51,17 @@ def parse_markdown(path: Path) -> list[Entry]:
     return entries
 
 
+_FIRST_PERSON = re.compile(r"\b(?:i|my|me|mine|myself|i'm|i've|i'd)\b", re.I)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've)\b", re.I)
+
+
+def person(text: str) -> str | None:
+    """"first" for a question about the asker ("when is my birthday"), "second" for one about
+    the assistant ("when is your birthday"), None for neither or both."""
+    first, second = bool(_FIRST_PERSON.search(text)), bool(_SECOND_PERSON.search(text))
+    return "first" if first and not second else "second" if second and not first else None
+
+
 class KnowledgeBase:
     def __init__(self, folders: Sequence[Path], encode: Callable[[list[str]], torch.Tensor]) -> None:
         self.folders = list(folders)
@@ -60,6 +71,7 @@ class KnowledgeBase:
         self._entries: list[Entry] = []
         self._owners: list[int] = []  # question row -> entry index
         self._questions: list[str] = []
+        self._persons: list[str | None] = []
         self._vectors = torch.empty(0)
 
     def files(self) -> list[Path]:
@@ -76,6 +88,7 @@ class KnowledgeBase:
         vectors = self.encode([q for _, q in questions]) if questions else torch.empty(0)
         self._entries, self._owners, self._vectors = entries, [i for i, _ in questions], vectors
         self._questions = [q for _, q in questions]
+        self._persons = [person(q) for q in self._questions]
         self._signature = signature
         log.info("knowledge base: %d answers from %d files", len(entries), len(files))
 
@@ -85,6 +98,11 @@ class KnowledgeBase:
             if not self._owners or not question.strip():
                 return None
             scores = self._vectors @ self.encode([question])[0]  # [questions]
+            asked = person(question)
+            if asked:  # "when is my birthday" is not answered by "when is your birthday"
+                other = "second" if asked == "first" else "first"
+                mismatched = torch.tensor([p == other for p in self._persons])
+                scores = scores.masked_fill(mismatched, -1.0)
             best = int(torch.argmax(scores))
             score = float(scores[best])
             if score < min_score:

@@ -25,6 +25,9 @@ _EXTENDING = re.compile(
     rf"|\b(?:more|extra)\s+{_UNITS}\b|\banother\s+(?:\w+\s+)?{_UNITS}\b|\b{_UNITS}\s+(?:more|longer)\b",
     re.I)
 
+# "set a timer for 10 minutes and another one for 20": two timers in one request
+_AND_ANOTHER = re.compile(r"\band (?:another(?: one)?|a second(?: one)?|one more)(?: timer)?\s+(?:for\s+)?(.+)$", re.I)
+
 _PAUSING = re.compile(r"\b(?:pause|hold|freeze|suspend)\b", re.I)
 
 
@@ -67,12 +70,28 @@ class TimerSkill(Skill):
             return self._extend(frame, ctx, running, int(seconds))
         label = str(frame.slots.get("label", "")).strip().lower().removesuffix(" timer")
         event = ctx.store.add_event("timer", label, time.time() + seconds, int(seconds))
+        actions = [{"type": "timer.started", "id": event.id, "seconds": int(seconds), "label": label or None}]
+        key = "timer.set_labelled" if label else "timer.set"
+        reply = ctx.say(key, duration=format_duration(seconds), label=label)
+        second = self._second_length(frame, ctx.utterance)
+        if second:
+            event = ctx.store.add_event("timer", "", time.time() + second, second)
+            actions.append({"type": "timer.started", "id": event.id, "seconds": second, "label": None})
+            reply += " " + ctx.say("timer.set_another", duration=format_duration(second))
         ctx.on_schedule_change()
         ctx.state.last_event_id = event.id
-        key = "timer.set_labelled" if label else "timer.set"
-        return Outcome(ctx.say(key, duration=format_duration(seconds), label=label),
-                       ({"type": "timer.started", "id": event.id, "seconds": int(seconds),
-                         "label": label or None},))
+        return Outcome(reply, tuple(actions))
+
+    @staticmethod
+    def _second_length(frame: Frame, utterance: str) -> int | None:
+        """The length of a second timer asked for in the same breath ("... and another for 20
+        minutes"), when the first one's length was said before it."""
+        second = _AND_ANOTHER.search(utterance)
+        said = frame.texts.get("duration", "")
+        if not second or not said or utterance.find(said) >= second.start():
+            return None
+        seconds = parse_duration(second.group(1))
+        return int(seconds) if seconds and 0 < seconds <= MAX_TIMER_SECONDS else None
 
     def _extend(self, frame: Frame, ctx: SkillContext, running: list[ScheduledEvent], seconds: int) -> Outcome:
         label = frame.slots.get("label")

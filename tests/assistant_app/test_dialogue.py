@@ -389,6 +389,17 @@ def test_a_personal_question_finds_the_note_that_answers_it(assistant):
     assert "level 3 row F" in say(assistant, "where did I park").reply
 
 
+def test_two_timers_asked_for_at_once_are_both_set(assistant):
+    reply = say(assistant, "set a timer for 10 minutes and another one for 20 minutes")
+    assert sorted(e.seconds for e in assistant.store.active_events("timer")) == [600, 1200]
+    assert "10 minutes" in reply.reply and "20 minutes" in reply.reply
+
+
+def test_a_question_about_the_user_is_not_answered_about_the_assistant(assistant):
+    reply = say(assistant, "how many days until my birthday").reply
+    assert "2026" not in reply and "started" not in reply  # the assistant's own "birthday"
+
+
 def test_a_correction_changes_the_timer_length(assistant):
     say(assistant, "set a timer for 5 minutes")
     say(assistant, "make it 8 minutes")
