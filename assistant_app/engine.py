@@ -34,6 +34,7 @@ from .skills.timers import TimerSkill, timer_name
 from .storage import ScheduledEvent, Store
 
 log = logging.getLogger(__name__)
+_HOW_TO = re.compile(r"^\s*how (?:do|can|would|should|could) (?:i|you|we)\b", re.I)
 STATE_KEY = "dialogue"
 MAX_INPUT_CHARS = 1000
 
@@ -148,6 +149,10 @@ class Assistant:
         answer = self._knowledge_answer(interpretation)
         if answer is not None:
             return answer
+        if _HOW_TO.match(interpretation.text):  # "how do I set a reminder", parsed unsure of itself
+            helped = self.policy.skills["help"].topic_help(interpretation.text, ctx)
+            if helped:
+                return helped
         if other_language(interpretation.text):
             return Outcome(ctx.say("fallback.other_language"))
         return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))

@@ -62,6 +62,15 @@ _CORRECTABLE = _SETTERS + ("timer.query", "alarm.query", "reminder.query")
 _MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
 
 
+def _leading_question(interpretation: Interpretation) -> bool:
+    """A question (nothing is done by answering it) that the parser is unsure of but reads
+    as clearly likelier (by half again) than anything else: worth answering when no written
+    answer fits."""
+    intent, runner_up = interpretation.intent, max((p for _, p in interpretation.alternatives), default=0.0)
+    return (intent != "out_of_scope" and intent not in ACTIONS and not intent.startswith("dialog.")
+            and interpretation.confidence >= 1.5 * runner_up)
+
+
 def answer_text(text: str) -> str:
     """The content of a short answer: "um, to water the plants." -> "water the plants"."""
     return _ANSWER_FILLER.sub("", text.strip()).strip(" .!?,")
@@ -155,6 +164,10 @@ class Policy:
         if intent in ("dialog.cancel", "dialog.deny"):
             state.clear_pending()
             return Outcome(ctx.say("cancelled"))
+        named = self._timer_named(frame, awaiting or "", interpretation)
+        if named is not None:  # "set a timer" - "For how long?" - "pizza": its name, still no length
+            return Outcome(ctx.say("timer.ask_duration_named", label=named.slots["label"]),
+                           ask="duration", frame=named)
         if self._changes_subject(frame, awaiting or "", interpretation):
             state.clear_pending()
             return None
@@ -168,6 +181,18 @@ class Policy:
             return None
         return Outcome(ctx.say(f"retry.{awaiting}") if f"retry.{awaiting}" in ctx.responses.templates
                        else ctx.say("retry"), ask=awaiting, frame=frame)
+
+    @staticmethod
+    def _timer_named(frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
+        """The timer frame with a label, when the answer to "for how long?" is a bare name
+        (one or two words the parser finds no command in)."""
+        words = interpretation.text.strip(" .!?").split()
+        if (frame.intent != "timer.set" or awaiting != "duration" or "label" in frame.slots
+                or interpretation.intent != "out_of_scope" or not 1 <= len(words) <= 2
+                or parse_duration(interpretation.text) or not all(w.isalpha() for w in words)):
+            return None
+        label = " ".join(words).lower().removesuffix(" timer")
+        return frame.with_slot("label", label, label)
 
     @staticmethod
     def _changes_subject(frame: Frame, awaiting: str, interpretation: Interpretation) -> bool:
@@ -229,6 +254,8 @@ class Policy:
         if unsure and more and state.last_topic == "lists":  # "and eggs" after adding to a list
             item = more.group(1)
             return self.run(Frame("list.add", {"item": item}, {"item": item}), ctx)
+        if unsure and _leading_question(interpretation):  # "how many days until christmas", read unsure
+            return self.knowledge(interpretation) or self.run(Frame.from_interpretation(interpretation), ctx)
         if unsure:
             return self.fallback(interpretation, ctx)
         if intent in ("dialog.confirm", "dialog.deny"):

@@ -71,8 +71,8 @@ class Skill:
     intents: tuple[str, ...] = ()
 
     def asks_first(self, frame: Frame, ctx: SkillContext) -> bool:
-        """Whether handling `frame` starts with the skill's own yes/no question (which then
-        stands in for the policy's vaguer "did you mean ...?")."""
+        """Whether handling `frame` starts with the skill's own yes/no question, or changes
+        nothing at all (either then stands in for the policy's vaguer "did you mean ...?")."""
         return False
 
     def handle(self, frame: Frame, ctx: SkillContext) -> Outcome:

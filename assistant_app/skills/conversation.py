@@ -94,14 +94,19 @@ class ConversationSkill(Skill):
             return Outcome(ctx.say("date.that_day", date=full))
         return Outcome(ctx.say("date.other" if day > today else "date.past", what=what, date=full))
 
+    def topic_help(self, topic: str, ctx: SkillContext) -> Outcome | None:
+        """How to use the skill the topic names ("reminders", "how do I set a reminder"), or None."""
+        names = {s.name: s for s in self.skills if s.name}
+        best = process.extractOne(topic.lower(), list(names), scorer=fuzz.WRatio, score_cutoff=70)
+        if not best:
+            return None
+        skill = names[best[0]]
+        return Outcome(ctx.say("help.topic", name=skill.name, summary=skill.summary, example=skill.example))
+
     def help(self, frame: Frame, ctx: SkillContext) -> Outcome:
         topic = str(frame.slots.get("topic", "")).strip()
-        if topic:
-            names = {s.name: s for s in self.skills if s.name}
-            best = process.extractOne(topic.lower(), list(names), scorer=fuzz.WRatio, score_cutoff=70)
-            if best:
-                skill = names[best[0]]
-                return Outcome(ctx.say("help.topic", name=skill.name, summary=skill.summary,
-                                       example=skill.example))
+        helped = self.topic_help(topic, ctx) if topic else None
+        if helped:
+            return helped
         summaries = [s.summary for s in self.skills if s.summary and s is not self]
         return Outcome(ctx.say("help.all", skills="; ".join(summaries)))

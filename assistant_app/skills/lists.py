@@ -156,6 +156,8 @@ class ListSkill(Skill):
     def list_show(self, frame: Frame, ctx: SkillContext) -> Outcome:
         named = list_name(frame.slots.get("list"))
         names = ctx.store.list_names() if not named and _ALL_LISTS.search(ctx.utterance) else None
+        if names is not None and not names:  # "what lists do I have", after the last was cleared
+            return Outcome(ctx.say("list.no_lists"))
         if names and len(names) > 1:  # "what lists do I have"
             return Outcome(ctx.say("list.names", count=len(names), names=join_words(names)))
         name = named or (names[0] if names else self._which_list(frame, ctx))

@@ -56,6 +56,10 @@ class TimerSkill(Skill):
     example = "set a pasta timer for 8 minutes"
     intents = ("timer.set", "timer.cancel", "timer.query")
 
+    def asks_first(self, frame: Frame, ctx: SkillContext) -> bool:
+        # "pause the timer" read unsure as a cancel: the skill only says it cannot pause, no "did you mean"
+        return frame.intent == "timer.cancel" and bool(_PAUSING.search(ctx.utterance))
+
     def timer_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
         seconds = frame.slots.get("duration")
         if isinstance(seconds, str) and ctx.utterance:  # a span cut short: "give it [5] more minutes"

@@ -21,6 +21,19 @@ def test_missing_duration_is_asked_for_then_filled(assistant):
     assert [e.seconds for e in assistant.store.active_events("timer")] == [600]
 
 
+def test_a_name_given_for_how_long_labels_the_timer_and_asks_again(assistant):
+    say(assistant, "timer")
+    again = say(assistant, "pizza")
+    assert again.awaiting == "duration" and "pizza" in again.reply
+    say(assistant, "12 minutes")
+    assert [(e.label, e.seconds) for e in assistant.store.active_events("timer")] == [("pizza", 720)]
+
+
+def test_asking_how_to_use_a_skill_gets_its_help(assistant):
+    reply = say(assistant, "how do I set a reminder")
+    assert "reminders" in reply.reply and not assistant.store.active_events()
+
+
 def test_cancel_abandons_the_pending_question(assistant):
     assert say(assistant, "remind me to call mom").awaiting == "time"
     reply = say(assistant, "never mind")
@@ -87,6 +100,9 @@ def test_which_lists_there_are(assistant):
     say(assistant, "yes")
     assert assistant.store.list_items("party") == [] and assistant.store.list_items("shopping") == ["milk"]
     assert "milk" in say(assistant, "what lists do i have").reply  # the one list left, read out
+    say(assistant, "clear the shopping list")
+    say(assistant, "yes")
+    assert "don't have any lists" in say(assistant, "what lists do i have").reply
 
 
 def test_quoted_items_are_stored_without_their_quotes(assistant):
@@ -198,7 +214,7 @@ def test_an_unsure_reading_defers_to_a_question_the_user_wrote_down(assistant):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "home.md").write_text("## When is the bin collection? | When do the bins go out?\n"
                                     "Bins go out on Thursday evening.\n")
-    response = say(assistant, "when do the bins go out")
+    response = say(assistant, "what bins go out")
     assert response.interpretation.confidence < assistant.settings.confirm_below  # not sure it is a list
     assert "Thursday" in response.reply
     assert "milk" in say(assistant, "add milk to my shopping list").reply  # sure readings are acted on
@@ -268,8 +284,11 @@ def test_a_bare_clock_time_answers_what_time(assistant, answers, days_ahead):
         say(assistant, answer)
     (alarm,) = assistant.store.active_events("alarm")
     moment = dt.datetime.fromtimestamp(alarm.due_at)
-    assert (moment.hour, moment.minute) == (7, 15)  # not a delay of 7 minutes 15 seconds
-    if days_ahead is not None:
+    assert (moment.hour % 12, moment.minute) == (7, 15)  # not a delay of 7 minutes 15 seconds
+    if days_ahead is None:  # the next 7:15, morning or evening
+        assert dt.timedelta(0) < moment - dt.datetime.now() <= dt.timedelta(hours=12)
+    else:
+        assert moment.hour == 7
         assert moment.date() == dt.date.today() + dt.timedelta(days=days_ahead)
 
 
