@@ -17,7 +17,7 @@ from .dialogue.policy import Policy
 from .dialogue.responses import Responses
 from .dialogue.state import DialogueState, Response
 from .formatting import format_duration, format_moment, join_words
-from .knowledge import KnowledgeBase, find_note
+from .knowledge import KnowledgeBase, about_the_asker, find_note
 from .scheduler import Scheduler
 from .settings import Settings
 from .skills.alarms import AlarmSkill
@@ -180,8 +180,7 @@ class Assistant:
             notes = [text for text, _ in self.store.notes(limit=500)]
             # "where did I park" asks about the user's own life, which only their notes know:
             # such a question may be a little further from the note that answers it
-            personal = re.search(r"\b(?:i|my|me|mine|i'm|i've)\b", question, re.I)
-            least = self.settings.knowledge_min_score - (0.1 if personal else 0.0)
+            least = self.settings.knowledge_min_score - (0.1 if about_the_asker(question) else 0.0)
             return find_note(question, notes, self._embed, least)
         except Exception:
             log.exception("note lookup failed")

@@ -55,10 +55,15 @@ _FIRST_PERSON = re.compile(r"\b(?:i|my|me|mine|myself|i'm|i've|i'd)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|you're|you've)\b", re.I)
 
 
+def about_the_asker(text: str) -> bool:
+    """Whether the question speaks of the asker ("where did I park", "my wifi password")."""
+    return bool(_FIRST_PERSON.search(text))
+
+
 def person(text: str) -> str | None:
     """"first" for a question about the asker ("when is my birthday"), "second" for one about
     the assistant ("when is your birthday"), None for neither or both."""
-    first, second = bool(_FIRST_PERSON.search(text)), bool(_SECOND_PERSON.search(text))
+    first, second = about_the_asker(text), bool(_SECOND_PERSON.search(text))
     return "first" if first and not second else "second" if second and not first else None
 
 
