@@ -76,7 +76,7 @@ class KnowledgeBase:
         self._entries: list[Entry] = []
         self._owners: list[int] = []  # question row -> entry index
         self._questions: list[str] = []
-        self._persons: list[str | None] = []
+        self._of_person: dict[str, torch.Tensor] = {}  # "first"/"second" -> which questions speak so
         self._vectors = torch.empty(0)
 
     def files(self) -> list[Path]:
@@ -93,7 +93,8 @@ class KnowledgeBase:
         vectors = self.encode([q for _, q in questions]) if questions else torch.empty(0)
         self._entries, self._owners, self._vectors = entries, [i for i, _ in questions], vectors
         self._questions = [q for _, q in questions]
-        self._persons = [person(q) for q in self._questions]
+        persons = [person(q) for q in self._questions]
+        self._of_person = {p: torch.tensor([q == p for q in persons], dtype=torch.bool) for p in ("first", "second")}
         self._signature = signature
         log.info("knowledge base: %d answers from %d files", len(entries), len(files))
 
@@ -105,9 +106,7 @@ class KnowledgeBase:
             scores = self._vectors @ self.encode([question])[0]  # [questions]
             asked = person(question)
             if asked:  # "when is my birthday" is not answered by "when is your birthday"
-                other = "second" if asked == "first" else "first"
-                mismatched = torch.tensor([p == other for p in self._persons])
-                scores = scores.masked_fill(mismatched, -1.0)
+                scores = scores.masked_fill(self._of_person["second" if asked == "first" else "first"], -1.0)
             best = int(torch.argmax(scores))
             score = float(scores[best])
             if score < min_score:

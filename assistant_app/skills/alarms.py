@@ -65,13 +65,13 @@ def spoken_days(frame: Frame, today: dt.date) -> str:
 def none_found(kind: str, frame: Frame, ctx: SkillContext, any_at_all: bool) -> Outcome:
     """"You don't have any reminders tomorrow", or, with none on any day, that there are none;
     and what there is of the other kind on those days ("what have I got tomorrow" is either)."""
-    today = ctx.now().date()
+    now = ctx.now()
+    today = now.date()
     when = spoken_days(frame, today) if any_at_all else ""
     reply = ctx.say(f"{kind}.none_when", when=when) if when else ctx.say(f"{kind}.none")
     other = "reminder" if kind == "alarm" else "alarm"
     others = on_days(ctx.store.active_events(other), days_meant(frame, today))
     if others:
-        now = ctx.now()
         what = join_words([(f"{e.label} at " if e.label and other == "reminder" else "")
                            + format_moment(moment_of(e), now) for e in others[:5]])
         reply += " " + ctx.say(f"{kind}.none_but_{other}s", count=len(others), items=what,

@@ -27,8 +27,6 @@ _UNIT_NAMES = {
 }
 _NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:\.\d+)?)\s*([^\d\s].*)$")
 """An amount that holds its unit as well: "10k", "5km", "12 oz"."""
-_SPLIT_COMPOUND = re.compile(r"^(\d+(?:\.\d+)?)\s+([a-z][a-z ]*?)\s+(?:and\s+)?(\d+(?:\.\d+)?)$")
-"""An amount span that took in the first unit of a compound: "5 feet 10" (inches)."""
 _IRREGULAR_PLURALS = {"foot": "feet", "inch": "inches", "degree": "degrees", "century": "centuries"}
 
 
@@ -119,12 +117,14 @@ class ConverterSkill(Skill):
     def convert_units(self, frame: Frame, ctx: SkillContext) -> Outcome:
         from_unit, to_unit = frame.slots.get("from_unit"), frame.slots.get("to_unit")
         amount = frame.slots.get("amount", 1)
-        glued = _NUMBER_WITH_UNIT.match(frame.texts.get("amount", "").strip().lower())
+        amount_text = frame.texts.get("amount", "").strip().lower()
+        glued = _NUMBER_WITH_UNIT.match(amount_text)
         if glued and not from_unit:  # "how far is 10k in miles"
             amount, from_unit = glued.group(1), glued.group(2)
-        split = _SPLIT_COMPOUND.match(words_to_digits(frame.texts.get("amount", "").strip().lower()))
-        if split and from_unit:  # "[5 feet 10](amount) [inches](from_unit)": one compound amount
-            amount, from_unit = split.group(1), f"{split.group(2)} {split.group(3)} {from_unit}"
+        split = _NUMBER_WITH_UNIT.match(words_to_digits(amount_text))
+        if split and from_unit and re.search(r"\s\d+(?:\.\d+)?$", split.group(2)):
+            # "[5 feet 10](amount) [inches](from_unit)": one compound amount, as convert() reads it
+            amount, from_unit = split.group(1), f"{split.group(2)} {from_unit}"
         previous = ctx.state.last_conversion if ctx.state.last_intent == "convert.units" else None
         if previous and (not from_unit or not to_unit):  # "and in liters?" goes on from the last one
             if not from_unit and "amount" not in frame.slots:
