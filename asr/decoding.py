@@ -27,6 +27,9 @@ class Hypothesis:
     text: str
     confidence: float
     """Mean per-frame probability of the chosen units on non-blank frames, 0-1."""
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Other word sequences the beam search found, best first, each with its score minus the
+    best one's (log domain, < 0): readings a downstream parser may prefer."""
 
 
 def greedy(log_probs: torch.Tensor, vocab: Sequence[str]) -> Hypothesis:
@@ -55,6 +58,9 @@ class BeamOptions:
     unk_score: float = -math.inf
     """Only words of the lexicon: a command recognizer should not invent spellings."""
     beam_threshold: float = 25.0
+    nbest: int = 32
+    """How many of the final beams are read out as alternatives; beams that spell the same words
+    are merged (32 beams give about 10 distinct readings of a command), at no search cost."""
 
 
 BIAS_CARRIERS = ("{}", "add {}", "remove {}", "the {}", "my {}", "some {}", "and {}", "open {}", "play {}",
@@ -104,7 +110,7 @@ class LexiconDecoder:
                 return ctc_decoder(
                     lexicon=str(lexicon), tokens=str(tokens), lm=str(arpa), beam_size=options.beam_size,
                     beam_threshold=options.beam_threshold, lm_weight=options.lm_weight,
-                    word_score=options.word_score, unk_score=options.unk_score,
+                    word_score=options.word_score, unk_score=options.unk_score, nbest=options.nbest,
                     blank_token=self.vocabulary.blank, sil_token=self.vocabulary.separator)
 
     def _lexicon_line(self, word: str) -> str:
@@ -121,9 +127,12 @@ class LexiconDecoder:
         results = self._decoder(emissions, torch.tensor([log_probs.shape[0]], dtype=torch.int32))
         if not results or not results[0]:
             return Hypothesis("", 0.0)
-        best = results[0][0]
-        text = " ".join(w for w in best.words if w and not w.startswith("<"))
-        return Hypothesis(text, greedy(log_probs, self.vocabulary.tokens).confidence if text else 0.0)
+        readings: dict[str, float] = {}
+        for beam in results[0]:  # best first; beams that spell the same words differ only in timing
+            readings.setdefault(" ".join(w for w in beam.words if w and not w.startswith("<")), beam.score)
+        (text, best), *others = readings.items()
+        confidence = greedy(log_probs, self.vocabulary.tokens).confidence if text else 0.0
+        return Hypothesis(text, confidence, tuple((t, score - best) for t, score in others if t))
 
 
 @contextlib.contextmanager

@@ -44,6 +44,9 @@ class Transcript:
     """Seconds into the audio where the speech ends."""
     audio_seconds: float = 0.0
     processing_seconds: float = 0.0
+    alternatives: tuple[tuple[str, float], ...] = ()
+    """Other readings of the same speech (final transcripts, beam search), best first, each with
+    its decoder score minus `text`'s (log domain, < 0); a parser may find one makes more sense."""
 
 
 class Recognizer:
@@ -102,7 +105,8 @@ class Recognizer:
         else:
             hypothesis = greedy(log_probs, self.acoustic.vocabulary.tokens)
             hypothesis = Hypothesis(hypothesis.text.lower(), hypothesis.confidence)
-        return Hypothesis(written_form(hypothesis.text), hypothesis.confidence)
+        return Hypothesis(written_form(hypothesis.text), hypothesis.confidence,
+                          tuple((written_form(text), score) for text, score in hypothesis.alternatives))
 
     def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE) -> Transcript:
         """Audio samples (any rate, mono or [samples, channels]) or a file path -> final Transcript."""
@@ -112,17 +116,22 @@ class Recognizer:
         else:
             blocks = iter([self._prepare(np.asarray(audio), sample_rate)])
         texts, confidences, start, end, offset = [], [], None, 0.0, 0
+        alternatives: tuple[tuple[str, float], ...] = ()
         for block in blocks:
             for first, last in speech_segments(block):
                 hypothesis = self.decode(block[first:last])
                 if hypothesis.text:
+                    # other readings of the last stretch of speech only: that is where a
+                    # command's words are, and the combinations would multiply
+                    alternatives = tuple((" ".join([*texts, text]), score)
+                                         for text, score in hypothesis.alternatives)
                     texts.append(hypothesis.text)
                     confidences.append(hypothesis.confidence)
                     start = (offset + first) / SAMPLE_RATE if start is None else start
                     end = (offset + last) / SAMPLE_RATE
             offset += len(block)
         return Transcript(" ".join(texts), True, float(np.mean(confidences)) if confidences else 1.0,
-                          start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started)
+                          start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started, alternatives)
 
     @staticmethod
     def _prepare(audio: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -80,15 +80,17 @@ class StreamingSession:
 
         started = time.perf_counter()
         texts, confidences = list(self._committed), list(self._confidences)
+        alternatives: tuple[tuple[str, float], ...] = ()
         if self._buffer:
             padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
             last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]))
             if last.text:
+                alternatives = tuple((" ".join([*texts, text]), score) for text, score in last.alternatives)
                 texts.append(last.text)
                 confidences.append(last.confidence)
         confidence = float(np.mean(confidences)) if confidences else 1.0
         return Transcript(" ".join(texts), True, confidence, 0.0, self._seconds(), self._seconds(),
-                          time.perf_counter() - started)
+                          time.perf_counter() - started, alternatives)
 
     def _commit(self) -> None:
         if not self._buffer:

@@ -3,7 +3,9 @@ biased toward the user's own words (list names and items, application names, kno
 questions), rebuilt in the background whenever they change."""
 from __future__ import annotations
 
+import dataclasses
 import logging
+import math
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,11 +17,23 @@ from .skills.apps import installed_apps
 
 if TYPE_CHECKING:
     from asr import Recognizer, Transcript
+    from nlu import Parser
 
     from .dialogue.state import Response
     from .engine import Assistant
 
 log = logging.getLogger(__name__)
+
+READING_WEIGHT = 40.0
+"""How much the parser's confidence counts against the recognizer's score when choosing among
+its readings: score + weight * ln(intent confidence). Chosen on the dev/ commands that the
+recognizer's language model never saw, spoken by held-out voices: intent accuracy 87.3 % with
+the recognizer's best reading, 92.0 % with the choice (flat from about 20 to 100)."""
+OUT_OF_SCOPE_PENALTY = 1.0
+"""A reading the parser finds out of scope must beat the others by this much: a misheard
+request often parses as nothing, and the user did ask for something."""
+READINGS = 8
+"""How many readings are weighed, the recognizer's best included."""
 
 
 def user_phrases(assistant: Assistant) -> list[str]:
@@ -32,6 +46,31 @@ def user_phrases(assistant: Assistant) -> list[str]:
     for path in assistant.knowledge.files():
         phrases += [question for entry in parse_markdown(path) for question in entry.questions]
     return sorted({p for p in phrases if p.strip()})
+
+
+def choose_reading(transcript: Transcript, parser: Parser) -> Transcript:
+    """The transcript with the reading that makes the most sense as a request as its text.
+
+    The recognizer's best-scoring words are often a near miss ("is there a use did") where
+    a slightly lower-scoring reading is a clear request; the parser's intent confidence
+    tells them apart. The returned transcript has no alternatives left to weigh."""
+    if not transcript.alternatives or not transcript.text.strip():
+        return transcript
+    readings = [(transcript.text, 0.0), *transcript.alternatives[:READINGS - 1]]
+    parses = parser.parse_batch([text for text, _ in readings])
+
+    def sense(index: int) -> float:
+        parse, score = parses[index], readings[index][1]
+        penalty = OUT_OF_SCOPE_PENALTY if parse.intent == "out_of_scope" else 0.0
+        return score + READING_WEIGHT * math.log(max(parse.confidence, 1e-6)) - penalty
+
+    intent = parses[max(range(len(readings)), key=sense)].intent
+    # of the readings with that intent, the recognizer's best: the intent decides, the
+    # acoustics decide the words (slot values)
+    chosen = next(text for (text, _), parse in zip(readings, parses) if parse.intent == intent)
+    if chosen != transcript.text:
+        log.debug("heard %r, read as %r", transcript.text, chosen)
+    return dataclasses.replace(transcript, text=chosen, alternatives=())
 
 
 @dataclass(frozen=True)
@@ -55,10 +94,15 @@ class SpeechInput:
         transcript = self.recognizer.transcribe(audio, sample_rate)
         return self.handle_transcript(transcript)
 
+    def choose_reading(self, transcript: Transcript) -> Transcript:
+        return choose_reading(transcript, self.assistant.parser)
+
     def handle_transcript(self, transcript: Transcript) -> SpokenTurn:
-        """A final transcript (from `transcribe` or a streaming session) as a turn."""
+        """A final transcript (from `transcribe` or a streaming session) as a turn, read as the
+        request that makes the most sense of its alternatives (`choose_reading`)."""
         if not transcript.text.strip():
             return SpokenTurn(transcript, None)
+        transcript = self.choose_reading(transcript)
         response = self.assistant.handle_text(transcript.text)
         self.refresh_context()
         return SpokenTurn(transcript, response)

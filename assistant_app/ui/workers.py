@@ -192,6 +192,7 @@ class EngineWorker(QObject):
             return None
 
     def _answer(self, transcript: Any) -> None:
+        transcript = self.speech.choose_reading(transcript)
         self.final_transcript.emit(transcript)
         if not transcript.text.strip():
             self.notice.emit(Notice("I didn't catch that.", "info"))

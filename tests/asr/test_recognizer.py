@@ -45,6 +45,20 @@ def test_commands_in_a_voice_it_never_heard(recognizer, spoken):
     assert wer <= 0.3, hypotheses  # the shipped model: 0.0 here (README: 0.20-0.44 per held-out voice)
 
 
+def test_a_final_transcript_offers_other_readings_best_first(recognizer, spoken):
+    """The beam search's runners-up, for a parser to weigh: distinct texts, each scored below
+    the best reading, in order; a streaming session's final transcript has them too."""
+    transcript = recognizer.transcribe(spoken[0])
+    texts = [text for text, _ in transcript.alternatives]
+    scores = [score for _, score in transcript.alternatives]
+    assert len(texts) >= 3 and len(set(texts)) == len(texts) and transcript.text not in texts
+    assert all(score <= 0 for score in scores) and scores == sorted(scores, reverse=True)
+    session = recognizer.stream()
+    session.feed(spoken[0])
+    assert session.finish().alternatives
+    assert recognizer.transcribe(np.zeros(16000, np.float32)).alternatives == ()
+
+
 @pytest.mark.parametrize("name, transform", [
     ("8 kHz phone line", lambda a: (resample(a, 16000, 8000), 8000)),
     ("48 kHz stereo", lambda a: (np.stack([resample(a, 16000, 48000)] * 2, axis=1), 48000)),

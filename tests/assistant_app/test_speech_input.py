@@ -51,3 +51,28 @@ def test_list_items_the_user_typed_become_words_it_can_hear(assistant, recognize
     assistant.handle_text("remove kombucha from my shopping list")
     speech.refresh_context(wait=True)
     assert "kombucha" not in recognizer.vocabulary_words
+
+
+def test_a_near_miss_is_read_as_the_request_that_makes_sense(assistant, recognizer):
+    """Readings the beam search scored a little lower are weighed by the parser: the clear
+    request wins over the best-scoring garble, and the turn acts on it."""
+    from asr import Transcript
+    from assistant_app.speech_input import SpeechInput
+
+    speech = SpeechInput(assistant, recognizer)
+    heard = Transcript("our it please", True, 0.6, alternatives=(("lower it please", -1.6),))
+    turn = speech.handle_transcript(heard)
+    assert turn.transcript.text == "lower it please" and turn.transcript.alternatives == ()
+    assert turn.response.interpretation.intent == "volume.down"
+
+
+def test_the_best_scoring_words_stay_when_another_reading_is_far_behind_or_means_the_same(assistant, recognizer):
+    from asr import Transcript
+    from assistant_app.speech_input import choose_reading
+
+    far = Transcript("our it please", True, 0.6, alternatives=(("lower it please", -200.0),))
+    assert choose_reading(far, assistant.parser).text == "our it please"
+    # the same request either way: the acoustics choose the words, so the duration stays
+    same = Transcript("set a timer for ten minutes", True, 0.9,
+                      alternatives=(("set a timer for two minutes", -0.5), ("set a time for ten minutes", -0.7)))
+    assert choose_reading(same, assistant.parser).text == "set a timer for ten minutes"
