@@ -10,7 +10,12 @@ from pathlib import Path
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    from .prepare import prepare
+    from .prepare import prepare, write_lm_corpus
+
+    if args.lm_only:
+        count = write_lm_corpus(Path(args.out))
+        print(f"{count} sentences in {Path(args.out) / 'lm_corpus.txt'}")
+        return 0
 
     prepare(Path(args.out), command_copies=args.command_copies, workers=args.workers, seed=args.seed)
     return 0
@@ -88,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--command-copies", type=int, default=2, help="voices per assistant command")
     prep.add_argument("--workers", type=int, default=2)
     prep.add_argument("--seed", type=int, default=0)
+    prep.add_argument("--lm-only", action="store_true",
+                      help="only write the decoder's sentences (lm_corpus.txt) into --out, e.g. a model folder")
     prep.set_defaults(run=_prepare)
     fit = commands.add_parser("train", help="train (or resume training) the acoustic model")
     fit.add_argument("--data", default="runs/asr-data", help="folder made by `prepare`")

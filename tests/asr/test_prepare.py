@@ -5,7 +5,7 @@ from pathlib import Path
 
 from asr.lm import read_background_words
 from asr.prepare import Utterance, _assign_share, lm_sentences, write_background_words
-from asr.text import TOKENS
+from asr.text import TOKENS, spoken_form
 from asr.voices import kokoro_voices
 
 
@@ -42,3 +42,18 @@ def test_language_model_sentences_include_the_real_transcripts_once():
             Utterance(Path("c.wav"), "set a timer", "real:speechocean762")]
     sentences = lm_sentences(["set a timer", "what time is it"], real)
     assert sentences == ["set a timer", "what time is it", "three"]
+
+
+def test_the_shipped_decoder_knows_every_training_command_and_no_held_out_one():
+    """The language model follows the NLU's training sentences (refresh it with
+    `python -m asr prepare --lm-only --out resources/models/asr` when they change), and never
+    holds a held-out test command: the recognizer's test figures would flatter it."""
+    from asr.lm import LM_CORPUS
+    from nlu.data import read_markup_lines
+
+    root = Path(__file__).resolve().parents[2]
+    corpus = set((root / "resources/models/asr" / LM_CORPUS).read_text(encoding="utf-8").splitlines())
+    training = {spoken_form(text) for _, text, _ in read_markup_lines(root / "resources/data/nlu/train")}
+    assert training - {""} <= corpus, sorted(training - corpus)[:10]
+    held_out = {spoken_form(text) for _, text, _ in read_markup_lines(root / "resources/data/nlu/test")}
+    assert not held_out & corpus, sorted(held_out & corpus)[:10]
