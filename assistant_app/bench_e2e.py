@@ -75,7 +75,7 @@ def bench_e2e(runs: int) -> dict:
                 source = TimedFileSource(clips[i % len(clips)])
                 source.start()
                 transcript = listen(source, recognizer, threading.Event(), lambda _p: None,
-                                    lambda _l: None, is_complete=assistant.sounds_complete)
+                                    lambda _l: None, is_complete=speech.sounds_complete)
                 decoded = time.monotonic()
                 turn = speech.handle_transcript(transcript)
                 answered = time.monotonic()
@@ -86,7 +86,7 @@ def bench_e2e(runs: int) -> dict:
                     assistant.handle_text("cancel")
                 if i == 0 or source.speech_ended_at is None:
                     continue  # the first run warms up the models
-                heard.append(transcript.text)
+                heard.append(turn.transcript.text)
                 stages["listen"].append(decoded - source.speech_ended_at)
                 stages["turn"].append(answered - decoded)
                 stages["first_audio"].append(first_audio - answered)

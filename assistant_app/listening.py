@@ -29,10 +29,11 @@ QUICK_END_SECONDS = 0.15
 def listen(source: AudioSource, recognizer: Recognizer, stop: threading.Event,
            on_partial: Callable[[Transcript], None], on_level: Callable[[float], None],
            options: EndpointerOptions | None = None,
-           is_complete: Callable[[str], bool] | None = None) -> Transcript:
+           is_complete: Callable[[Transcript], bool] | None = None) -> Transcript:
     """Listen until the user stops talking, `stop` is set or the source ends; the final words.
 
-    `is_complete(text)` lets a short pause end a request that is already whole.
+    `is_complete(transcript)` lets a short pause end a request that is already whole (it may
+    weigh the transcript's other readings, as the turn will: `SpeechInput.sounds_complete`).
     The caller has started `source`; it is stopped here whatever happens. MicrophoneError from
     `source.read` propagates (the device went away)."""
     from asr import Endpointer, EndpointerOptions
@@ -60,7 +61,7 @@ def listen(source: AudioSource, recognizer: Recognizer, stop: threading.Event,
                 whole, judged = None, False
             if is_complete and state.silence_seconds >= JUDGE_AFTER_SECONDS and not judged:
                 judged, candidate = True, session.preview_final()
-                whole = candidate if candidate.text and is_complete(candidate.text) else None
+                whole = candidate if candidate.text and is_complete(candidate) else None
             if whole is not None and state.silence_seconds >= QUICK_END_SECONDS:
                 log.debug("end of a whole request: %r", whole.text)
                 return whole  # the audio since was the pause: it adds no words

@@ -88,6 +88,7 @@ class SpeechInput:
         self.recognizer = recognizer
         self._phrases: list[str] | None = None
         self._refreshing = threading.Lock()
+        self._chosen: tuple[Transcript, Transcript] | None = None
         self.refresh_context(wait=True)
 
     def handle_audio(self, audio: np.ndarray, sample_rate: int = 16000) -> SpokenTurn:
@@ -95,7 +96,17 @@ class SpeechInput:
         return self.handle_transcript(transcript)
 
     def choose_reading(self, transcript: Transcript) -> Transcript:
-        return choose_reading(transcript, self.assistant.parser)
+        """`choose_reading` with the assistant's parser, remembered for the last transcript:
+        a request judged whole at a pause is then read again as its turn."""
+        chosen = self._chosen
+        if chosen is None or chosen[0] is not transcript:
+            chosen = (transcript, choose_reading(transcript, self.assistant.parser))
+            self._chosen = chosen
+        return chosen[1]
+
+    def sounds_complete(self, transcript: Transcript) -> bool:
+        """Whether the words so far, read as the turn would read them, make a whole request."""
+        return self.assistant.sounds_complete(self.choose_reading(transcript).text)
 
     def handle_transcript(self, transcript: Transcript) -> SpokenTurn:
         """A final transcript (from `transcribe` or a streaming session) as a turn, read as the

@@ -186,7 +186,7 @@ class EngineWorker(QObject):
             source.start()
             return listen(source, self.speech.recognizer, self._stop_listening,
                           self.partial_transcript.emit, self.level.emit,
-                          is_complete=self.assistant.sounds_complete)
+                          is_complete=self.speech.sounds_complete)
         except MicrophoneError as error:
             self.notice.emit(Notice(str(error), "microphone"))
             return None

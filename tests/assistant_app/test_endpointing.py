@@ -10,6 +10,7 @@ from assistant_app.audio_input import SAMPLE_RATE, FileSource
 from assistant_app.bench_e2e import speech_end
 from assistant_app.dialogue.completeness import sounds_complete
 from assistant_app.listening import listen
+from assistant_app.speech_input import SpeechInput
 
 from .test_speech_input import _speak, recognizer  # noqa: F401 - a fixture
 
@@ -65,7 +66,8 @@ def _stopped_after(path, recognizer, is_complete):  # noqa: F811
 def test_listening_ends_sooner_after_a_whole_request(assistant, recognizer, tmp_path):  # noqa: F811
     _speak("set a timer for ten minutes", tmp_path / "t.wav")
     sf.write(tmp_path / "t16.wav", load_audio(tmp_path / "t.wav"), 16000)
-    quick, transcript = _stopped_after(tmp_path / "t16.wav", recognizer, assistant.sounds_complete)
+    speech = SpeechInput(assistant, recognizer)
+    quick, transcript = _stopped_after(tmp_path / "t16.wav", recognizer, speech.sounds_complete)
     slow, same = _stopped_after(tmp_path / "t16.wav", recognizer, None)
     assert quick < 0.4 and slow > 0.6, (quick, slow)  # the short pause, and the endpointer's long one
     assert transcript.text == same.text and "timer" in transcript.text
@@ -76,7 +78,8 @@ def test_listening_ends_sooner_after_a_whole_request(assistant, recognizer, tmp_
 def test_an_unfinished_request_waits_for_the_long_pause(assistant, recognizer, tmp_path):  # noqa: F811
     _speak("remind me to call mom", tmp_path / "r.wav")
     sf.write(tmp_path / "r16.wav", load_audio(tmp_path / "r.wav"), 16000)
-    waited, _ = _stopped_after(tmp_path / "r16.wav", recognizer, assistant.sounds_complete)
+    speech = SpeechInput(assistant, recognizer)
+    waited, _ = _stopped_after(tmp_path / "r16.wav", recognizer, speech.sounds_complete)
     assert waited > 0.6
 
 
