@@ -66,7 +66,7 @@ def test_a_near_miss_is_read_as_the_request_that_makes_sense(assistant, recogniz
     assert turn.response.interpretation.intent == "volume.down"
 
 
-def test_the_best_scoring_words_stay_when_another_reading_is_far_behind_or_means_the_same(assistant, recognizer):
+def test_the_heard_words_stay_if_a_rival_is_far_behind_or_means_the_same(assistant, recognizer):
     from asr import Transcript
     from assistant_app.speech_input import choose_reading
 
