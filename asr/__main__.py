@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--workers", type=int, default=2)
     prep.add_argument("--seed", type=int, default=0)
     prep.add_argument("--lm-only", action="store_true",
-                      help="only write the decoder's sentences (lm_corpus.txt) into --out, e.g. a model folder")
+                      help="only write the decoder's sentences (lm_corpus.txt) into --out, "
+                           "e.g. a model folder")
     prep.set_defaults(run=_prepare)
     fit = commands.add_parser("train", help="train (or resume training) the acoustic model")
     fit.add_argument("--data", default="runs/asr-data", help="folder made by `prepare`")

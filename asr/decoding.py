@@ -129,7 +129,8 @@ class LexiconDecoder:
             return Hypothesis("", 0.0)
         readings: dict[str, float] = {}
         for beam in results[0]:  # best first; beams that spell the same words differ only in timing
-            readings.setdefault(" ".join(w for w in beam.words if w and not w.startswith("<")), beam.score)
+            words = " ".join(w for w in beam.words if w and not w.startswith("<"))
+            readings.setdefault(words, beam.score)
         (text, best), *others = readings.items()
         confidence = greedy(log_probs, self.vocabulary.tokens).confidence if text else 0.0
         return Hypothesis(text, confidence, tuple((t, score - best) for t, score in others if t))

@@ -106,7 +106,7 @@ class Recognizer:
             hypothesis = greedy(log_probs, self.acoustic.vocabulary.tokens)
             hypothesis = Hypothesis(hypothesis.text.lower(), hypothesis.confidence)
         return Hypothesis(written_form(hypothesis.text), hypothesis.confidence,
-                          tuple((written_form(text), score) for text, score in hypothesis.alternatives))
+                          tuple((written_form(t), score) for t, score in hypothesis.alternatives))
 
     def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE) -> Transcript:
         """Audio samples (any rate, mono or [samples, channels]) or a file path -> final Transcript."""
@@ -131,7 +131,8 @@ class Recognizer:
                     end = (offset + last) / SAMPLE_RATE
             offset += len(block)
         return Transcript(" ".join(texts), True, float(np.mean(confidences)) if confidences else 1.0,
-                          start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started, alternatives)
+                          start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started,
+                          alternatives)
 
     @staticmethod
     def _prepare(audio: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -85,7 +85,8 @@ class StreamingSession:
             padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
             last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]))
             if last.text:
-                alternatives = tuple((" ".join([*texts, text]), score) for text, score in last.alternatives)
+                alternatives = tuple((" ".join([*texts, text]), score)
+                                     for text, score in last.alternatives)
                 texts.append(last.text)
                 confidences.append(last.confidence)
         confidence = float(np.mean(confidences)) if confidences else 1.0

@@ -51,9 +51,12 @@ def test_the_shipped_decoder_knows_every_training_command_and_no_held_out_one():
     from asr.lm import LM_CORPUS
     from nlu.data import read_markup_lines
 
-    root = Path(__file__).resolve().parents[2]
-    corpus = set((root / "resources/models/asr" / LM_CORPUS).read_text(encoding="utf-8").splitlines())
-    training = {spoken_form(text) for _, text, _ in read_markup_lines(root / "resources/data/nlu/train")}
+    resources = Path(__file__).resolve().parents[2] / "resources"
+    corpus = set((resources / "models/asr" / LM_CORPUS).read_text(encoding="utf-8").splitlines())
+
+    def spoken(split):
+        return {spoken_form(text) for _, text, _ in read_markup_lines(resources / "data/nlu" / split)}
+
+    training, held_out = spoken("train"), spoken("test")
     assert training - {""} <= corpus, sorted(training - corpus)[:10]
-    held_out = {spoken_form(text) for _, text, _ in read_markup_lines(root / "resources/data/nlu/test")}
     assert not held_out & corpus, sorted(held_out & corpus)[:10]

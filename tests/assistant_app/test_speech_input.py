@@ -74,5 +74,6 @@ def test_the_heard_words_stay_if_a_rival_is_far_behind_or_means_the_same(assista
     assert choose_reading(far, assistant.parser).text == "our it please"
     # the same request either way: the acoustics choose the words, so the duration stays
     same = Transcript("set a timer for ten minutes", True, 0.9,
-                      alternatives=(("set a timer for two minutes", -0.5), ("set a time for ten minutes", -0.7)))
+                      alternatives=(("set a timer for two minutes", -0.5),
+                                    ("set a time for ten minutes", -0.7)))
     assert choose_reading(same, assistant.parser).text == "set a timer for ten minutes"
