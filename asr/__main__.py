@@ -39,6 +39,10 @@ def _recognizer(args: argparse.Namespace):
     return Recognizer.from_pretrained(args.model, beam=not args.greedy)
 
 
+ALTERNATIVES_SHOWN = 7
+"""Runners-up in `transcribe --json`: as many as the assistant weighs besides the best."""
+
+
 def _transcribe(args: argparse.Namespace) -> int:
     from .audio import AudioError
 
@@ -53,8 +57,11 @@ def _transcribe(args: argparse.Namespace) -> int:
             continue
         rtf = transcript.processing_seconds / max(transcript.audio_seconds, 1e-9)
         if args.json:
+            alternatives = [{"text": text, "score": round(score, 2)}
+                            for text, score in transcript.alternatives[:ALTERNATIVES_SHOWN]]
             print(json.dumps({"file": file, "text": transcript.text, "seconds": round(transcript.audio_seconds, 3),
-                              "rtf": round(rtf, 4), "confidence": round(transcript.confidence, 3)}))
+                              "rtf": round(rtf, 4), "confidence": round(transcript.confidence, 3),
+                              "alternatives": alternatives}))
         else:
             print(f"{file}\t{transcript.text}")
     return 1 if failed else 0

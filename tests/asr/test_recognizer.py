@@ -162,6 +162,7 @@ def test_command_line_transcribe_and_evaluate(spoken, tmp_path):
     assert run.returncode == 1 and "broken.wav" in run.stderr
     result = json.loads(run.stdout.splitlines()[0])
     assert set(result) >= {"file", "text", "seconds", "rtf"} and "timer" in result["text"]
+    assert result["alternatives"] and all(a["score"] <= 0 for a in result["alternatives"])
     run = subprocess.run([sys.executable, "-m", "asr", "evaluate", "--manifest", str(tmp_path / "m.tsv")],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     report = json.loads(run.stdout)
