@@ -29,7 +29,7 @@ class Hypothesis:
     """Mean per-frame probability of the chosen units on non-blank frames, 0-1."""
     alternatives: tuple[tuple[str, float], ...] = ()
     """Other word sequences the beam search found, best first, each with its score minus the
-    best one's (log domain, < 0): readings a downstream parser may prefer."""
+    best one's (log domain, <= 0): readings a downstream parser may prefer."""
 
 
 def greedy(log_probs: torch.Tensor, vocab: Sequence[str]) -> Hypothesis:

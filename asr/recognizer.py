@@ -46,7 +46,15 @@ class Transcript:
     processing_seconds: float = 0.0
     alternatives: tuple[tuple[str, float], ...] = ()
     """Other readings of the same speech (final transcripts, beam search), best first, each with
-    its decoder score minus `text`'s (log domain, < 0); a parser may find one makes more sense."""
+    its decoder score minus `text`'s (log domain, <= 0); a parser may find one makes more sense."""
+
+
+def after_words(words: Sequence[str],
+                readings: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    """Readings of the last stretch of speech, each preceded by the words heard before it: the
+    other readings of a whole transcript (that is where a command's words are, and combining
+    the readings of every stretch would multiply them)."""
+    return tuple((" ".join([*words, text]), score) for text, score in readings)
 
 
 class Recognizer:
@@ -116,15 +124,12 @@ class Recognizer:
         else:
             blocks = iter([self._prepare(np.asarray(audio), sample_rate)])
         texts, confidences, start, end, offset = [], [], None, 0.0, 0
-        alternatives: tuple[tuple[str, float], ...] = ()
+        last_readings: tuple[tuple[str, float], ...] = ()
         for block in blocks:
             for first, last in speech_segments(block):
                 hypothesis = self.decode(block[first:last])
                 if hypothesis.text:
-                    # other readings of the last stretch of speech only: that is where a
-                    # command's words are, and the combinations would multiply
-                    alternatives = tuple((" ".join([*texts, text]), score)
-                                         for text, score in hypothesis.alternatives)
+                    last_readings = hypothesis.alternatives
                     texts.append(hypothesis.text)
                     confidences.append(hypothesis.confidence)
                     start = (offset + first) / SAMPLE_RATE if start is None else start
@@ -132,7 +137,7 @@ class Recognizer:
             offset += len(block)
         return Transcript(" ".join(texts), True, float(np.mean(confidences)) if confidences else 1.0,
                           start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started,
-                          alternatives)
+                          after_words(texts[:-1], last_readings))
 
     @staticmethod
     def _prepare(audio: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -76,7 +76,7 @@ class StreamingSession:
         return self._final()
 
     def _final(self) -> Transcript:
-        from .recognizer import Transcript
+        from .recognizer import Transcript, after_words
 
         started = time.perf_counter()
         texts, confidences = list(self._committed), list(self._confidences)
@@ -85,8 +85,7 @@ class StreamingSession:
             padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
             last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]))
             if last.text:
-                alternatives = tuple((" ".join([*texts, text]), score)
-                                     for text, score in last.alternatives)
+                alternatives = after_words(texts, last.alternatives)
                 texts.append(last.text)
                 confidences.append(last.confidence)
         confidence = float(np.mean(confidences)) if confidences else 1.0
