@@ -116,17 +116,21 @@ class Recognizer:
         return Hypothesis(written_form(hypothesis.text), hypothesis.confidence,
                           tuple((written_form(t), score) for t, score in hypothesis.alternatives))
 
-    def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE) -> Transcript:
-        """Audio samples (any rate, mono or [samples, channels]) or a file path -> final Transcript."""
+    def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE,
+                   speech_probabilities: Sequence[float] | None = None) -> Transcript:
+        """Audio samples (any rate, mono or [samples, channels]) or a file path -> final Transcript.
+
+        `speech_probabilities`: the VAD's judgement of 16 kHz samples already, as
+        `asr.vad.speech_segments` takes it (a live listener's), so it does not run again."""
         started = time.perf_counter()
         if isinstance(audio, (str, Path)):
-            blocks = read_blocks(audio)
+            blocks, speech_probabilities = read_blocks(audio), None
         else:
             blocks = iter([self._prepare(np.asarray(audio), sample_rate)])
         texts, confidences, start, end, offset = [], [], None, 0.0, 0
         last_readings: tuple[tuple[str, float], ...] = ()
         for block in blocks:
-            for first, last in speech_segments(block):
+            for first, last in speech_segments(block, probabilities=speech_probabilities):
                 hypothesis = self.decode(block[first:last])
                 if hypothesis.text:
                     last_readings = hypothesis.alternatives

@@ -7,6 +7,7 @@ a short command costs a few tens of milliseconds per partial. Utterances longer 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,20 +63,24 @@ class StreamingSession:
         return Transcript(text, False, hypothesis.confidence, 0.0, self._seconds(),
                           self._seconds(), time.perf_counter() - started)
 
-    def preview_final(self) -> Transcript:
+    def preview_final(self, speech_probabilities: Sequence[float] | None = None) -> Transcript:
         """What `finish()` would return now, without ending the session. A listener can judge
         the words at a pause; if no audio follows, `finish()` returns this at no extra cost."""
         if self._preview is None or self._preview[0] != self._fed:
-            self._preview = (self._fed, self._final())
+            self._preview = (self._fed, self._final(speech_probabilities))
         return self._preview[1]
 
-    def finish(self) -> Transcript:
-        """The final transcript of everything fed (beam search with the language model)."""
+    def finish(self, speech_probabilities: Sequence[float] | None = None) -> Transcript:
+        """The final transcript of everything fed (beam search with the language model).
+
+        `speech_probabilities`: the VAD's judgement of everything fed, one per `asr.vad.FRAME`
+        samples (`Endpointer.probabilities`, when it heard the same 16 kHz audio), so that
+        finding where the speech is costs nothing at the end of an utterance."""
         if self._preview is not None and self._preview[0] == self._fed:
             return self._preview[1]
-        return self._final()
+        return self._final(speech_probabilities)
 
-    def _final(self) -> Transcript:
+    def _final(self, speech_probabilities: Sequence[float] | None) -> Transcript:
         from .recognizer import Transcript, after_words
 
         started = time.perf_counter()
@@ -83,7 +88,10 @@ class StreamingSession:
         alternatives: tuple[tuple[str, float], ...] = ()
         if self._buffer:
             padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
-            last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]))
+            # After a commit the buffer no longer starts where the probabilities do.
+            usable = speech_probabilities if self._offset == 0 and self.sample_rate == SAMPLE_RATE else None
+            last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]),
+                                              speech_probabilities=usable)
             if last.text:
                 alternatives = after_words(texts, last.alternatives)
                 texts.append(last.text)

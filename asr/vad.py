@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,19 +40,29 @@ def _new_model():
 
 
 def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: float = 0.2,
-                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6) -> list[tuple[int, int]]:
+                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6,
+                    probabilities: Sequence[float] | None = None) -> list[tuple[int, int]]:
     """(start, end) sample ranges of speech in 16 kHz audio, padded, none longer than `max_seconds`;
-    pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole."""
-    from silero_vad import get_speech_timestamps
+    pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole.
+
+    `probabilities` are the audio's speech probabilities, one per `FRAME` samples from its
+    first sample, when a live listener has them already (`Endpointer.probabilities`): the VAD
+    then does not run over the audio again. Frames they do not reach count as silence."""
+    from silero_vad import get_speech_timestamps, get_speech_timestamps_from_probs
 
     if audio.size < FRAME:
         return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio)), _model(),
-                                       threshold=threshold, sampling_rate=SAMPLE_RATE,
-                                       speech_pad_ms=int(pad_seconds * 1000), max_speech_duration_s=max_seconds,
-                                       min_silence_duration_ms=int(min_gap_seconds * 1000))
+    options = dict(threshold=threshold, sampling_rate=SAMPLE_RATE, speech_pad_ms=int(pad_seconds * 1000),
+                   max_speech_duration_s=max_seconds, min_silence_duration_ms=int(min_gap_seconds * 1000))
+    if probabilities is not None:
+        frames = -(-audio.size // FRAME)
+        known = list(probabilities[:frames])
+        stamps = get_speech_timestamps_from_probs(known + [0.0] * (frames - len(known)),
+                                                  audio_length_samples=int(audio.size), **options)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio)), _model(), **options)
     return [(int(s["start"]), int(s["end"])) for s in stamps]
 
 
@@ -112,10 +123,18 @@ class Endpointer:
         self._loudest = 0.0
         self._heard = False
         self._state = EndpointState(False, False, False, 0.0)
+        self._probabilities: list[float] = []
+
+    @property
+    def probabilities(self) -> list[float]:
+        """Speech probability of every whole frame judged so far, from the first sample fed (a
+        final decoding can cut the same audio into speech with them, without the VAD again)."""
+        return list(self._probabilities)
 
     def feed(self, chunk: np.ndarray) -> EndpointState:
         if not self._state.ended:
             for probability, rms in self._activity.feed(chunk):
+                self._probabilities.append(probability)
                 self._state = self._step(probability, rms)
                 if self._state.ended:
                     break

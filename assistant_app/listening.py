@@ -60,7 +60,7 @@ def listen(source: AudioSource, recognizer: Recognizer, stop: threading.Event,
             if state.speaking:
                 whole, judged = None, False
             if is_complete and state.silence_seconds >= JUDGE_AFTER_SECONDS and not judged:
-                judged, candidate = True, session.preview_final()
+                judged, candidate = True, session.preview_final(endpointer.probabilities)
                 whole = candidate if candidate.text and is_complete(candidate) else None
             if whole is not None and state.silence_seconds >= QUICK_END_SECONDS:
                 log.debug("end of a whole request: %r", whole.text)
@@ -68,4 +68,4 @@ def listen(source: AudioSource, recognizer: Recognizer, stop: threading.Event,
     finally:
         source.stop()
         on_level(0.0)
-    return session.finish()
+    return session.finish(endpointer.probabilities)

@@ -198,3 +198,17 @@ def test_new_search_settings_reuse_the_language_model(recognizer):
     reused = LexiconDecoder(vocabulary, sentences).with_options(narrow)
     assert reused.options == narrow and reused.words == fresh.words
     assert reused.decode(emissions) == fresh.decode(emissions)
+
+
+def test_a_session_ends_on_the_same_words_with_the_endpointers_frames(recognizer, spoken):
+    from asr import Endpointer
+
+    audio = np.concatenate([np.zeros(8000, np.float32), spoken[0], np.zeros(12000, np.float32)])
+    endpointer, session, again = Endpointer(), recognizer.stream(), recognizer.stream()
+    for start in range(0, len(audio), 1600):
+        endpointer.feed(audio[start:start + 1600])
+        session.feed(audio[start:start + 1600])
+        again.feed(audio[start:start + 1600])
+    reused, fresh = session.finish(endpointer.probabilities), again.finish()
+    assert "timer" in reused.text
+    assert (reused.text, reused.alternatives) == (fresh.text, fresh.alternatives)

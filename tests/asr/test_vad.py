@@ -49,3 +49,20 @@ def test_speech_segments_find_the_words_and_skip_the_quiet(tmp_path):
     assert len(segments) == 2
     assert abs(segments[0][0] - 32000) < 8000
     assert speech_segments(np.zeros(16000, np.float32)) == []
+
+
+def test_the_endpointers_judgement_finds_the_same_speech(tmp_path):
+    """A live listener's frames cut the audio as the VAD itself does, without running it again."""
+    from asr.audio import load_audio
+
+    speak("what time is it", tmp_path / "a.wav")
+    speech = load_audio(tmp_path / "a.wav")
+    gap = np.zeros(20000, np.float32)
+    audio = np.concatenate([gap, speech, gap, speech, gap[:5000]])  # ends mid-frame
+    endpointer = Endpointer(EndpointerOptions(end_silence_seconds=5.0))
+    _feed(endpointer, audio)
+    assert len(endpointer.probabilities) == len(audio) // 512
+    padded = np.concatenate([audio, np.zeros(3200, np.float32)])  # frames it never saw are quiet
+    expected = speech_segments(padded)
+    assert len(expected) == 2
+    assert speech_segments(padded, probabilities=endpointer.probabilities) == expected
