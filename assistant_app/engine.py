@@ -5,6 +5,7 @@ import datetime as dt
 import logging
 import re
 import threading
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -84,6 +85,7 @@ class Assistant:
         self._turn_lock = threading.Lock()
         self._listeners: list[Callable[[Alert], None]] = []
         self._ringing: dict[int, Alert] = {}
+        self._rang_reminder: deque[int] = deque(maxlen=1)  # the scheduler's thread adds, turns take
         self.scheduler = Scheduler(self.store, self._on_event)
         self.missed: list[Alert] = []
 
@@ -113,6 +115,8 @@ class Assistant:
         """One typed (or transcribed) turn."""
         text = (text or "")[:MAX_INPUT_CHARS * 10]
         with self._turn_lock:
+            while self._rang_reminder:  # "remind me again in 10 minutes" means the one that rang
+                self.state.last_event_id = self._rang_reminder.popleft()
             if not text.strip():
                 return Response(self.responses.say("empty"), self.state.awaiting, (),
                                 Interpretation("", "out_of_scope", 1.0, {}))
@@ -211,8 +215,8 @@ class Assistant:
         alert = self._alert(event, missed)
         if not missed:
             self._ringing[alert.id] = alert
-            if event.kind == "reminder":  # "remind me again in 10 minutes" means this one
-                self.state.last_event_id = event.id
+            if event.kind == "reminder":  # the next turn takes it up: turns own the state
+                self._rang_reminder.append(event.id)
         for listener in list(self._listeners):
             try:
                 listener(alert)
