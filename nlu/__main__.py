@@ -1,4 +1,4 @@
-"""python -m nlu train|evaluate|parse"""
+"""python -m nlu train|evaluate|parse|average|benchmark"""
 from __future__ import annotations
 
 import argparse
@@ -64,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--model", help="model folder (default: the shipped model)")
     _add_int8_argument(parse)
 
+    average = commands.add_parser("average", help="average the weights of models trained on the same labels")
+    average.add_argument("models", nargs="+", help="model folders (e.g. the same recipe with other seeds)")
+    average.add_argument("--out", required=True, help="folder for the averaged model")
+    average.add_argument("--dev", help="dev data to calibrate the averaged model on (else uncalibrated)")
+    average.add_argument("--data", help="the models' training data, for the novelty bank (with --dev)")
+    average.add_argument("--format", default="markup", choices=["markup", "bio", "clinc"])
+
     bench = commands.add_parser("benchmark", help="train and test on a public benchmark")
     bench.add_argument("name", choices=["snips", "clinc150"])
     bench.add_argument("--data", help="benchmark folder (default: the shared data folder)")
@@ -81,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rescore", action="store_true",
                        help="score the models a previous run saved in --out instead of training "
                             "(after a change to decoding or scoring)")
+    bench.add_argument("--soup", action="store_true",
+                       help="also average the seeds' weights into one model, calibrate it on dev and score it")
     _add_device_argument(bench)
     return parser
 
@@ -132,6 +141,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_average(args: argparse.Namespace) -> int:
+    from .data import read_examples
+    from .model import JointIntentSlotModel
+    from .train import average_weights, calibrate_and_save
+
+    models = [JointIntentSlotModel.from_pretrained(folder) for folder in args.models]
+    dev = read_examples(args.dev, args.format, "dev") if args.dev else None
+    examples = read_examples(args.data, args.format, "train") if args.data and dev else []
+    model = calibrate_and_save(average_weights(models), examples, dev, args.out)
+    print(json.dumps({"out": str(args.out), "models": len(models), "temperature": model.config.temperature,
+                      "oos_threshold": model.config.oos_threshold,
+                      "novelty_threshold": model.config.novelty_threshold}))
+    return 0
+
+
 def run_parse(args: argparse.Namespace) -> int:
     from .parser import Parser
 
@@ -147,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "benchmark":
             from .benchmark import run_benchmark
             return run_benchmark(args)
-        return {"train": run_train, "evaluate": run_evaluate, "parse": run_parse}[args.command](args)
+        return {"train": run_train, "evaluate": run_evaluate, "parse": run_parse,
+                "average": run_average}[args.command](args)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -7,7 +7,7 @@ import random
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -167,9 +167,34 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     if best is not None:
         model.load_state_dict(best[1])
     model.to("cpu")  # calibration, the novelty bank and saving need no accelerator
-    if dev and OUT_OF_SCOPE in intents:  # dev then has out-of-scope examples to fit the cut on
-        model.novelty_bank = build_bank(model, originals)
+    return calibrate_and_save(model, originals, dev, out)
+
+
+def calibrate_and_save(model: JointIntentSlotModel, examples: list[Example], dev: list[Example] | None,
+                       out: str | Path) -> JointIntentSlotModel:
+    """Fit the out-of-scope cuts on `dev` (the novelty bank from the training `examples`), save."""
+    if dev and examples and OUT_OF_SCOPE in model.config.intents:  # dev has out-of-scope ones to fit on
+        model.novelty_bank = build_bank(model, examples)
     if dev:
         fit_calibration(model, dev)
     model.save_pretrained(out)
     return model
+
+
+def average_weights(models: Sequence[JointIntentSlotModel]) -> JointIntentSlotModel:
+    """One model whose weights are the mean of `models`' (a "model soup", Wortsman et al. 2022):
+    fine-tuned from the same pretrained encoder on the same labels, they stay close enough in
+    weight space that the average works like an ensemble, at one model's size and speed.
+    Calibration is not averaged: fit it again on the soup (`calibrate_and_save`)."""
+    first = models[0].config
+    if any((m.config.intents, m.config.slot_tags) != (first.intents, first.slot_tags) for m in models):
+        raise ValueError("only models trained on the same intents and slot tags can be averaged")
+    soup = JointIntentSlotModel(replace(first, temperature=1.0, oos_threshold=0.0, novelty_threshold=None))
+    states = [m.state_dict() for m in models]
+    averaged = {name: (torch.stack([s[name].float() for s in states]).mean(0)
+                       if tensor.is_floating_point() and name != "novelty_bank" else tensor)
+                for name, tensor in states[0].items()}
+    averaged.pop("novelty_bank", None)  # built again for the soup's own sentence vectors
+    soup.load_state_dict(averaged, strict=False)
+    soup.eval()
+    return soup

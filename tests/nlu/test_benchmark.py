@@ -12,15 +12,19 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     if not (SHARED / ("snips" if name == "snips" else "clinc150")).exists():
         pytest.skip("the shared benchmark data is not beside this checkout")
     report = tmp_path / "benchmarks.md"
-    args = argparse.Namespace(name=name, data=None, seeds=1, first_seed=0, epochs=1, limit=240,
+    seeds = 2 if name == "clinc150" else 1  # and average the two into one model
+    args = argparse.Namespace(name=name, data=None, seeds=seeds, first_seed=0, epochs=1, limit=240,
                               out=str(tmp_path / "runs"), report=str(report), device="cpu", rescore=False,
-                              lr=3e-4, train_embeddings=False)
+                              lr=3e-4, train_embeddings=False, soup=name == "clinc150")
     assert run_benchmark(args) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert summary["benchmark"] == name and len(summary["runs"]) == 1
+    assert summary["benchmark"] == name and len(summary["runs"]) == seeds
     assert summary["runs"][0]["learning_rate"] == 3e-4
     text = report.read_text()
     assert "--lr 0.0003" in text
+    if seeds > 1:
+        assert 0 < summary["soup"]["in_scope_accuracy"] <= 1 and "--soup" in text
+        assert "the mean of those 2 runs' weights" in text
     assert f"## {name}" in text and "this project" in text and ("Larson" in text or "Chen" in text)
 
     # Scoring the saved model again gives the same figures and keeps the training time.

@@ -114,3 +114,27 @@ def test_fine_tuned_embeddings_are_saved_and_reloaded(tmp_path):
     reloaded = JointIntentSlotModel.from_pretrained(tmp_path / "model")
     assert reloaded.config.train_embeddings
     assert torch.allclose(reloaded.state_dict()[name], tuned.half().float())
+
+
+def test_averaged_seeds_make_one_working_model(tiny_model, tmp_path):
+    from nlu.train import average_weights
+
+    folder, _ = tiny_model
+    examples = read_examples(folder.parent / "data.tsv")
+    other = train(examples, tmp_path / "seed2", TrainOptions(epochs=25, batch_size=8, seed=2))
+    first = JointIntentSlotModel.from_pretrained(folder)
+    soup = average_weights([first, other])
+    name = "intent_head.weight"
+    expected = (first.state_dict()[name] + other.state_dict()[name]) / 2
+    assert torch.allclose(soup.state_dict()[name], expected, atol=1e-6)
+    result = Parser(soup).parse("put bread on my shopping list")
+    assert result.intent == "list.add" and result.slots["item"].text == "bread"
+
+    from nlu.__main__ import main  # the same from the command line, saved and loaded again
+    assert main(["average", str(folder), str(tmp_path / "seed2"), "--out", str(tmp_path / "soup")]) == 0
+    loaded = Parser.from_pretrained(tmp_path / "soup").parse("put bread on my shopping list")
+    assert (loaded.intent, loaded.slots) == (result.intent, result.slots)  # fp16 on disk
+
+    fewer = train(examples[:6], tmp_path / "fewer", TrainOptions(epochs=1, batch_size=8, max_steps=1))
+    with pytest.raises(ValueError):
+        average_weights([first, fewer])
