@@ -89,7 +89,8 @@ class StreamingSession:
         if self._buffer:
             padding = np.zeros(round(END_PADDING * SAMPLE_RATE), np.float32)
             # After a commit the buffer no longer starts where the probabilities do.
-            usable = speech_probabilities if self._offset == 0 and self.sample_rate == SAMPLE_RATE else None
+            aligned = self._offset == 0 and self.sample_rate == SAMPLE_RATE
+            usable = speech_probabilities if aligned else None
             last = self.recognizer.transcribe(np.concatenate([*self._buffer, padding]),
                                               speech_probabilities=usable)
             if last.text:

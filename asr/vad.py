@@ -52,8 +52,9 @@ def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: floa
 
     if audio.size < FRAME:
         return []
-    options = dict(threshold=threshold, sampling_rate=SAMPLE_RATE, speech_pad_ms=int(pad_seconds * 1000),
-                   max_speech_duration_s=max_seconds, min_silence_duration_ms=int(min_gap_seconds * 1000))
+    options = dict(threshold=threshold, sampling_rate=SAMPLE_RATE,
+                   speech_pad_ms=int(pad_seconds * 1000), max_speech_duration_s=max_seconds,
+                   min_silence_duration_ms=int(min_gap_seconds * 1000))
     if probabilities is not None:
         frames = -(-audio.size // FRAME)
         known = list(probabilities[:frames])
@@ -62,7 +63,8 @@ def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: floa
     else:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio)), _model(), **options)
+            stamps = get_speech_timestamps(torch.from_numpy(np.ascontiguousarray(audio)), _model(),
+                                           **options)
     return [(int(s["start"]), int(s["end"])) for s in stamps]
 
 

@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=int, default=32)
     train.add_argument("--lr", type=float, default=1.5e-4)
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--init-seed", type=int, default=None,
+                       help="seed of the heads' initial weights (default: --seed); runs meant to be "
+                            "averaged (python -m nlu average) can share it")
     train.add_argument("--oos-threshold", type=float, default=None,
                        help="confidence below which an intent becomes out_of_scope "
                             "(default: fitted on dev; without dev 0, the trained out_of_scope class decides)")
@@ -64,11 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--model", help="model folder (default: the shipped model)")
     _add_int8_argument(parse)
 
-    average = commands.add_parser("average", help="average the weights of models trained on the same labels")
-    average.add_argument("models", nargs="+", help="model folders (e.g. the same recipe with other seeds)")
+    average = commands.add_parser("average",
+                                  help="average the weights of models trained on the same labels")
+    average.add_argument("models", nargs="+",
+                         help="model folders (e.g. the same recipe with other seeds)")
     average.add_argument("--out", required=True, help="folder for the averaged model")
-    average.add_argument("--dev", help="dev data to calibrate the averaged model on (else uncalibrated)")
-    average.add_argument("--data", help="the models' training data, for the novelty bank (with --dev)")
+    average.add_argument("--dev", help="dev data to calibrate the averaged model on (else not)")
+    average.add_argument("--data", help="the models' training data, for the novelty bank")
     average.add_argument("--format", default="markup", choices=["markup", "bio", "clinc"])
 
     bench = commands.add_parser("benchmark", help="train and test on a public benchmark")
@@ -89,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="score the models a previous run saved in --out instead of training "
                             "(after a change to decoding or scoring)")
     bench.add_argument("--soup", action="store_true",
-                       help="also average the seeds' weights into one model, calibrate it on dev and score it")
+                       help="also average the seeds' weights into one model, calibrate it on dev "
+                            "and score it")
     _add_device_argument(bench)
     return parser
 
@@ -108,7 +114,8 @@ def run_train(args: argparse.Namespace) -> int:
         except (FileNotFoundError, KeyError):
             dev = None
     options = TrainOptions(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.lr,
-                           seed=args.seed, max_steps=args.max_steps, device=args.device,
+                           seed=args.seed, init_seed=args.init_seed, max_steps=args.max_steps,
+                           device=args.device,
                            augment_copies=args.augment if args.augment is not None
                            else (3 if args.format == "markup" else 0))
     started = time.monotonic()
@@ -150,7 +157,8 @@ def run_average(args: argparse.Namespace) -> int:
     dev = read_examples(args.dev, args.format, "dev") if args.dev else None
     examples = read_examples(args.data, args.format, "train") if args.data and dev else []
     model = calibrate_and_save(average_weights(models), examples, dev, args.out)
-    print(json.dumps({"out": str(args.out), "models": len(models), "temperature": model.config.temperature,
+    print(json.dumps({"out": str(args.out), "models": len(models),
+                      "temperature": model.config.temperature,
                       "oos_threshold": model.config.oos_threshold,
                       "novelty_threshold": model.config.novelty_threshold}))
     return 0

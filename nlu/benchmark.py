@@ -96,7 +96,8 @@ def run_soup(name: str, splits, seeds: range, out: Path) -> dict:
     return metrics
 
 
-METRICS = {"snips": ["intent_accuracy", "slot_f1", "exact_match"], "clinc150": ["in_scope_accuracy", "oos_recall"]}
+METRICS = {"snips": ["intent_accuracy", "slot_f1", "exact_match"],
+           "clinc150": ["in_scope_accuracy", "oos_recall"]}
 
 
 def summarise(name: str, runs: list[dict]) -> tuple[str, dict]:
@@ -133,9 +134,10 @@ def write_report(path: Path, name: str, line: str, mean: dict, runs: list[dict],
         rows.append(f"| **this project**: one model, the mean of those {len(runs)} runs' weights"
                     f" (22M params, `--soup`) | **{figures}** |")
         missed_by_soup = [k for k, goal in GOALS[name].items() if soup[k] < goal]
+        shortfalls = ", ".join(f"{k} ({100 * soup[k]:.1f} < {100 * GOALS[name][k]:.1f})"
+                               for k in missed_by_soup)
         verdict += (" The averaged model meets the goal." if not missed_by_soup else
-                    " The averaged model misses it on " + ", ".join(
-                        f"{k} ({100 * soup[k]:.1f} < {100 * GOALS[name][k]:.1f})" for k in missed_by_soup) + ".")
+                    f" The averaged model misses it on {shortfalls}.")
     section = [f"## {name}", "", (f"Test split, {metric_names}, in percent. `{command}`: "
                                   f"{minutes:.0f} minutes of training on {where}"
                                   + (", scored again with `--rescore`." if rescored else ".")),
@@ -161,7 +163,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
     runs = [run_seed(args.name, splits, seed, epochs, Path(args.out), args.device, args.rescore,
                      learning_rate, args.train_embeddings)
             for seed in seeds]
-    soup = run_soup(args.name, splits, seeds, Path(args.out)) if args.soup and len(runs) > 1 else None
+    averaged = args.soup and len(runs) > 1
+    soup = run_soup(args.name, splits, seeds, Path(args.out)) if averaged else None
     line, mean = summarise(args.name, runs)
     print(json.dumps({"benchmark": args.name, "mean": mean, "runs": runs, "soup": soup}))
     if args.report:

@@ -42,6 +42,9 @@ class TrainOptions:
     """Where to train ("cuda" on a machine with a GPU); the saved model is the same."""
     train_embeddings: bool = False
     """Fine-tune the word embeddings too (the saved model then holds them: 23 MB more)."""
+    init_seed: int | None = None
+    """Seed of the heads' initial weights, when it should differ from `seed` (which then sets
+    only the data order and dropout): runs to be averaged can start from the same heads."""
 
 
 _PUNCTUATION = re.compile(r"^[^\w%]+$")
@@ -141,8 +144,12 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     if options.speech_variants:
         examples = examples + [v for v in map(speech_variant, examples) if v is not None]
     intents, tags = label_sets(examples + (dev or []))
+    if options.init_seed is not None:
+        torch.manual_seed(options.init_seed)
     model = JointIntentSlotModel(JointConfig(intents=intents, slot_tags=tags,
                                              train_embeddings=options.train_embeddings)).to(options.device)
+    if options.init_seed is not None:
+        torch.manual_seed(options.seed)
     indexes = ({n: i for i, n in enumerate(intents)}, {n: i for i, n in enumerate(tags)})
     steps_per_epoch = math.ceil(len(examples) / options.batch_size)
     total = min(options.max_steps or 10**9, steps_per_epoch * options.epochs)
@@ -170,10 +177,10 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
     return calibrate_and_save(model, originals, dev, out)
 
 
-def calibrate_and_save(model: JointIntentSlotModel, examples: list[Example], dev: list[Example] | None,
-                       out: str | Path) -> JointIntentSlotModel:
+def calibrate_and_save(model: JointIntentSlotModel, examples: list[Example],
+                       dev: list[Example] | None, out: str | Path) -> JointIntentSlotModel:
     """Fit the out-of-scope cuts on `dev` (the novelty bank from the training `examples`), save."""
-    if dev and examples and OUT_OF_SCOPE in model.config.intents:  # dev has out-of-scope ones to fit on
+    if dev and examples and OUT_OF_SCOPE in model.config.intents:  # out-of-scope ones to fit on
         model.novelty_bank = build_bank(model, examples)
     if dev:
         fit_calibration(model, dev)
@@ -187,9 +194,11 @@ def average_weights(models: Sequence[JointIntentSlotModel]) -> JointIntentSlotMo
     weight space that the average works like an ensemble, at one model's size and speed.
     Calibration is not averaged: fit it again on the soup (`calibrate_and_save`)."""
     first = models[0].config
-    if any((m.config.intents, m.config.slot_tags) != (first.intents, first.slot_tags) for m in models):
+    labels = (first.intents, first.slot_tags)
+    if any((m.config.intents, m.config.slot_tags) != labels for m in models):
         raise ValueError("only models trained on the same intents and slot tags can be averaged")
-    soup = JointIntentSlotModel(replace(first, temperature=1.0, oos_threshold=0.0, novelty_threshold=None))
+    soup = JointIntentSlotModel(replace(first, temperature=1.0, oos_threshold=0.0,
+                                        novelty_threshold=None))
     states = [m.state_dict() for m in models]
     averaged = {name: (torch.stack([s[name].float() for s in states]).mean(0)
                        if tensor.is_floating_point() and name != "novelty_bank" else tensor)

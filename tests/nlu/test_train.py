@@ -138,3 +138,15 @@ def test_averaged_seeds_make_one_working_model(tiny_model, tmp_path):
     fewer = train(examples[:6], tmp_path / "fewer", TrainOptions(epochs=1, batch_size=8, max_steps=1))
     with pytest.raises(ValueError):
         average_weights([first, fewer])
+
+
+def test_runs_to_be_averaged_can_start_from_the_same_heads(tiny_model, tmp_path):
+    folder, _ = tiny_model
+    examples = read_examples(folder.parent / "data.tsv")
+
+    def start(seed, init_seed=None):  # no training steps: the initial weights
+        options = TrainOptions(epochs=0, seed=seed, init_seed=init_seed, speech_variants=False)
+        return train(examples, tmp_path / f"{seed}-{init_seed}", options).intent_head.weight
+
+    assert torch.equal(start(1, init_seed=0), start(2, init_seed=0))
+    assert not torch.equal(start(1), start(2))
