@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--rescore", action="store_true",
                        help="score the models a previous run saved in --out instead of training "
                             "(after a change to decoding or scoring)")
+    bench.add_argument("--init-seed", type=int, default=None,
+                       help="every seed's run starts from the heads this seed draws (for --soup)")
     bench.add_argument("--soup", action="store_true",
                        help="also average the seeds' weights into one model, calibrate it on dev "
                             "and score it")

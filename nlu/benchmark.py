@@ -49,7 +49,7 @@ def clinc_scores(examples: list[Example], predictions) -> dict:
 
 def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str = "cpu",
              rescore: bool = False, learning_rate: float = TrainOptions.learning_rate,
-             train_embeddings: bool = False) -> dict:
+             train_embeddings: bool = False, init_seed: int | None = None) -> dict:
     """Train one seed (or, `rescore`, load the model a previous run saved) and score it on test."""
     train_split, dev, test = splits
     folder = out / f"{name}-seed{seed}"
@@ -60,17 +60,18 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
     else:
         started = time.monotonic()
         options = TrainOptions(epochs=epochs, seed=seed, speech_variants=False, device=device,
-                               learning_rate=learning_rate, train_embeddings=train_embeddings)
+                               learning_rate=learning_rate, train_embeddings=train_embeddings,
+                               init_seed=init_seed)
         model = train(train_split, folder, options, dev)
         trained = {"trained_on": describe_device(device), "epochs": epochs, "learning_rate": learning_rate,
-                   "train_minutes": round((time.monotonic() - started) / 60, 1)}
+                   "train_minutes": round((time.monotonic() - started) / 60, 1), "init_seed": init_seed}
         record.write_text(json.dumps(trained) + "\n")
     metrics = test_scores(name, model, test)
     metrics.update(seed=seed, epochs=trained.get("epochs", epochs),
                    learning_rate=trained.get("learning_rate", TrainOptions.learning_rate),
                    train_embeddings=model.config.train_embeddings,
                    trained_on=trained.get("trained_on", describe_device("cpu")),
-                   train_minutes=trained.get("train_minutes", 0.0),
+                   train_minutes=trained.get("train_minutes", 0.0), init_seed=trained.get("init_seed"),
                    oos_threshold=round(model.config.oos_threshold, 3),
                    novelty_threshold=model.config.novelty_threshold)
     print(json.dumps(metrics), flush=True)
@@ -161,7 +162,7 @@ def run_benchmark(args: argparse.Namespace) -> int:
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     learning_rate = args.lr if args.lr is not None else TrainOptions.learning_rate
     runs = [run_seed(args.name, splits, seed, epochs, Path(args.out), args.device, args.rescore,
-                     learning_rate, args.train_embeddings)
+                     learning_rate, args.train_embeddings, args.init_seed)
             for seed in seeds]
     averaged = args.soup and len(runs) > 1
     soup = run_soup(args.name, splits, seeds, Path(args.out)) if averaged else None
@@ -173,5 +174,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
         command = (f"python -m nlu benchmark {args.name} --seeds {args.seeds} --epochs {trained_epochs}"
                    f" --lr {rates}" + (" --train-embeddings" if all(r["train_embeddings"] for r in runs) else "")
                    + (f" --limit {args.limit}" if args.limit else "") + (" --soup" if soup else ""))
+        init_seeds = {r["init_seed"] for r in runs}
+        if len(init_seeds) == 1 and None not in init_seeds:
+            command += f" --init-seed {init_seeds.pop()}"
         write_report(Path(args.report), args.name, line, mean, runs, command, args.rescore, soup)
     return 0

@@ -15,7 +15,8 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     seeds = 2 if name == "clinc150" else 1  # and average the two into one model
     args = argparse.Namespace(name=name, data=None, seeds=seeds, first_seed=0, epochs=1, limit=240,
                               out=str(tmp_path / "runs"), report=str(report), device="cpu", rescore=False,
-                              lr=3e-4, train_embeddings=False, soup=name == "clinc150")
+                              lr=3e-4, train_embeddings=False, soup=seeds > 1,
+                              init_seed=0 if seeds > 1 else None)
     assert run_benchmark(args) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["benchmark"] == name and len(summary["runs"]) == seeds
@@ -23,7 +24,7 @@ def test_benchmark_path_on_a_small_subset(name, tmp_path, capsys):
     text = report.read_text()
     assert "--lr 0.0003" in text
     if seeds > 1:
-        assert 0 < summary["soup"]["in_scope_accuracy"] <= 1 and "--soup" in text
+        assert 0 < summary["soup"]["in_scope_accuracy"] <= 1 and "--soup --init-seed 0" in text
         assert "the mean of those 2 runs' weights" in text
     assert f"## {name}" in text and "this project" in text and ("Larson" in text or "Chen" in text)
 
