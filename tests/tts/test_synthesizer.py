@@ -31,7 +31,9 @@ def test_rate_and_volume(synthesizer):
     normal = synthesizer.speak("Added milk to your shopping list.")
     fast = synthesizer.speak("Added milk to your shopping list.", SynthesisOptions(rate=2.0))
     quiet = synthesizer.speak("Added milk to your shopping list.", SynthesisOptions(volume=0.25))
-    assert 0.35 < fast.seconds / normal.seconds < 0.7
+    # Piper draws phoneme durations at random (0.62-0.65 typically, 0.71 seen once), and the
+    # sentence's closing silence does not speed up; a rate left unapplied gives about 1.
+    assert 0.35 < fast.seconds / normal.seconds < 0.8
     assert rms(quiet.audio) == pytest.approx(rms(normal.audio) * 0.25, rel=0.05)
 
 
