@@ -71,9 +71,7 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
                    learning_rate=trained.get("learning_rate", TrainOptions.learning_rate),
                    train_embeddings=model.config.train_embeddings,
                    trained_on=trained.get("trained_on", describe_device("cpu")),
-                   train_minutes=trained.get("train_minutes", 0.0), init_seed=trained.get("init_seed"),
-                   oos_threshold=round(model.config.oos_threshold, 3),
-                   novelty_threshold=model.config.novelty_threshold)
+                   train_minutes=trained.get("train_minutes", 0.0), init_seed=trained.get("init_seed"))
     print(json.dumps(metrics), flush=True)
     return metrics
 
@@ -82,6 +80,8 @@ def test_scores(name: str, model: JointIntentSlotModel, test: list[Example]) -> 
     predictions = predict(Parser(model), test, pretokenized=True)
     metrics = score(test, predictions) if name == "snips" else clinc_scores(test, predictions)
     metrics.pop("top_confusions", None)
+    metrics.update(oos_threshold=round(model.config.oos_threshold, 3),
+                   novelty_threshold=model.config.novelty_threshold)
     return metrics
 
 
@@ -91,8 +91,7 @@ def run_soup(name: str, splits, seeds: range, out: Path) -> dict:
     models = [JointIntentSlotModel.from_pretrained(out / f"{name}-seed{seed}") for seed in seeds]
     soup = calibrate_and_save(average_weights(models), train_split, dev, out / f"{name}-soup")
     metrics = test_scores(name, soup, test)
-    metrics.update(seeds=list(seeds), oos_threshold=round(soup.config.oos_threshold, 3),
-                   novelty_threshold=soup.config.novelty_threshold)
+    metrics["seeds"] = list(seeds)
     print(json.dumps({"soup": metrics}), flush=True)
     return metrics
 

@@ -189,9 +189,10 @@ def calibrate_and_save(model: JointIntentSlotModel, examples: list[Example],
 
 
 def average_weights(models: Sequence[JointIntentSlotModel]) -> JointIntentSlotModel:
-    """One model whose weights are the mean of `models`' (a "model soup", Wortsman et al. 2022):
-    fine-tuned from the same pretrained encoder on the same labels, they stay close enough in
-    weight space that the average works like an ensemble, at one model's size and speed.
+    """One model whose weights are the mean of `models`' (a "model soup", Wortsman et al. 2022),
+    at one model's size and speed. Fine-tuned from the same pretrained encoder on the same
+    labels, runs stay close in weight space; for the slot tagger they must also start from the
+    same heads (`TrainOptions.init_seed`), or the average tags worse than any of them.
     Calibration is not averaged: fit it again on the soup (`calibrate_and_save`)."""
     first = models[0].config
     labels = (first.intents, first.slot_tags)
@@ -201,9 +202,9 @@ def average_weights(models: Sequence[JointIntentSlotModel]) -> JointIntentSlotMo
                                         novelty_threshold=None))
     states = [m.state_dict() for m in models]
     averaged = {name: (torch.stack([s[name].float() for s in states]).mean(0)
-                       if tensor.is_floating_point() and name != "novelty_bank" else tensor)
-                for name, tensor in states[0].items()}
-    averaged.pop("novelty_bank", None)  # built again for the soup's own sentence vectors
+                       if tensor.is_floating_point() else tensor)
+                for name, tensor in states[0].items()
+                if name != "novelty_bank"}  # built again from the soup's own sentence vectors
     soup.load_state_dict(averaged, strict=False)
     soup.eval()
     return soup
