@@ -135,11 +135,14 @@ def bench_asr(runs: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         clips = [load_audio(p) for p in _held_out_speech([text for _, text, _ in rows], Path(folder))]
     recognizer.transcribe(clips[0])  # warm-up
-    heard, read, processing, audio_s = [], [], 0.0, 0.0
+    heard, best_intents, read_intents, processing, audio_s = [], [], [], 0.0, 0.0
     for clip in clips:
         transcript = recognizer.transcribe(clip)
         heard.append(transcript.text)
-        read.append(choose_reading(transcript, parser).text)
+        best = parser.parse(transcript.text)
+        best_intents.append(best.intent)
+        chosen = choose_reading(transcript, parser, best).text
+        read_intents.append(best.intent if chosen == transcript.text else parser.parse(chosen).intent)
         processing += transcript.processing_seconds
         audio_s += len(clip) / 16000
     partial_compute = []
@@ -154,8 +157,8 @@ def bench_asr(runs: int) -> dict:
 
     intents = [intent for intent, _, _ in rows]
     from_text = np.mean([parser.parse(text).intent == i for (i, text, _), i in zip(rows, intents)])
-    from_best = np.mean([parser.parse(text).intent == i for text, i in zip(heard, intents)])
-    from_speech = np.mean([parser.parse(text).intent == i for text, i in zip(read, intents)])
+    from_best = np.mean([b == i for b, i in zip(best_intents, intents)])
+    from_speech = np.mean([r == i for r, i in zip(read_intents, intents)])
     compute = percentiles(partial_compute)
     return {"utterances": len(clips), "audio_s": round(audio_s, 1), "rtf": round(processing / audio_s, 4),
             "partial_compute": compute,
