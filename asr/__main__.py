@@ -1,4 +1,4 @@
-"""python -m asr prepare|train|transcribe|evaluate"""
+"""python -m asr prepare|train|transcribe|evaluate|tune|hear"""
 from __future__ import annotations
 
 import argparse
@@ -92,6 +92,15 @@ def _tune(args: argparse.Namespace) -> int:
     return 0
 
 
+def _hear(args: argparse.Namespace) -> int:
+    from .heard import write_heard
+
+    held_out = [Path(args.data).parent / split for split in ("test", "dev", "blind")]
+    count = write_heard(Path(args.out), Path(args.data), held_out, seed=args.seed, workers=args.workers)
+    print(f"{count} heard lines in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m asr", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -130,6 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--manifest", required=True)
     tune.add_argument("--model", help="model folder; the chosen settings are written into it")
     tune.set_defaults(run=_tune, greedy=False)
+    hear = commands.add_parser("hear", help="the NLU's training lines as the recognizer hears them "
+                                            "(markup, for python -m nlu train --heard)")
+    hear.add_argument("--data", default="resources/data/nlu/train", help="markup file or folder")
+    hear.add_argument("--out", default="resources/data/nlu/heard/train.tsv")
+    hear.add_argument("--workers", type=int, default=2)
+    hear.add_argument("--seed", type=int, default=0)
+    hear.set_defaults(run=_hear)
     return parser
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
 import random
 import re
@@ -139,7 +140,9 @@ def _synthesize_all(jobs: dict[VoiceSpec, list[tuple[str, Path]]], workers: int,
             part = [(t, str(p)) for t, p in items[start:start + chunk]]
             tasks.append((voice.key, part, start))
     tasks.sort(key=lambda task: task[0].startswith(("piper", "kokoro")), reverse=True)  # slowest first
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawned, not forked: a forked worker can hang on a lock that torch's or onnxruntime's
+    # threads held in the parent (it did, once the acoustic model was loaded)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         for done, future in enumerate([pool.submit(_run_job, *task) for task in tasks], 1):
             future.result()
             if done % 20 == 0 or done == len(tasks):

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--augment", type=int, default=None,
                        help="slot-substituted copies per example (default: 3 for markup, 0 otherwise)")
     train.add_argument("--max-steps", type=int, default=None, help="stop after N steps (quick runs)")
+    train.add_argument("--heard", help="markup of training lines as the speech recognizer heard them "
+                                       "(python -m asr hear): trained on as they are, not augmented")
     _add_device_argument(train)
 
     evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
@@ -120,12 +122,13 @@ def run_train(args: argparse.Namespace) -> int:
                            device=args.device,
                            augment_copies=args.augment if args.augment is not None
                            else (3 if args.format == "markup" else 0))
+    heard = read_examples(args.heard, "markup") if args.heard else None
     started = time.monotonic()
-    model = train(examples, args.out, options, dev)
+    model = train(examples, args.out, options, dev, heard)
     if args.oos_threshold is not None:
         model.config.oos_threshold = args.oos_threshold
         model.save_pretrained(args.out)
-    print(json.dumps({"out": str(args.out), "examples": len(examples),
+    print(json.dumps({"out": str(args.out), "examples": len(examples), "heard": len(heard or []),
                       "seconds": round(time.monotonic() - started, 1),
                       "temperature": model.config.temperature,
                       "oos_threshold": model.config.oos_threshold}))

@@ -131,8 +131,10 @@ def train_one_epoch(model, optimizer, scheduler, examples, options, rng, indexes
 
 
 def train(examples: list[Example], out: str | Path, options: TrainOptions | None = None,
-          dev: list[Example] | None = None) -> JointIntentSlotModel:
-    """Train on `examples`; with `dev`, keep the best epoch and calibrate on it."""
+          dev: list[Example] | None = None, heard: list[Example] | None = None) -> JointIntentSlotModel:
+    """Train on `examples`; with `dev`, keep the best epoch and calibrate on it. `heard`: lines
+    as the speech recognizer heard them (its mistakes are what they teach), trained on as they
+    are: neither augmented nor in the novelty bank."""
     from .evaluate import evaluate_model  # evaluation imports the parser, which imports the model
 
     options = options or TrainOptions()
@@ -143,6 +145,7 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
         examples = examples + augment(examples, options.augment_copies, options.seed)
     if options.speech_variants:
         examples = examples + [v for v in map(speech_variant, examples) if v is not None]
+    examples = examples + list(heard or [])
     intents, tags = label_sets(examples + (dev or []))
     if options.init_seed is not None:
         torch.manual_seed(options.init_seed)

@@ -92,10 +92,15 @@ def test_cli_train_quick_run(tmp_path):
     import subprocess
     import sys
     (tmp_path / "d.tsv").write_text(CORPUS)
+    (tmp_path / "heard.tsv").write_text("# as a recognizer heard two lines\n"
+                                        "timer.set\tset a time for [ten minutes](duration)\n"
+                                        "list.add\tat [milk](item) to my [shopping](list) list\n")
     result = subprocess.run([sys.executable, "-m", "nlu", "train", "--data", str(tmp_path / "d.tsv"),
+                             "--heard", str(tmp_path / "heard.tsv"),
                              "--out", str(tmp_path / "m"), "--epochs", "1", "--max-steps", "2"],
                             capture_output=True, text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.splitlines()[-1])["heard"] == 2
     assert (tmp_path / "m/model.safetensors").exists()
     missing = subprocess.run([sys.executable, "-m", "nlu", "parse", "hi", "--model", str(tmp_path / "nope")],
                              capture_output=True, text=True, timeout=300, check=False)
