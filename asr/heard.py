@@ -10,7 +10,6 @@ aligning them with the words said. `python -m nlu train --heard` trains on these
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import random
 import tempfile
@@ -116,15 +115,10 @@ def fold_of(text: str) -> int:
 def leave_out_sentences(rows: Sequence[Row], fold: int) -> list[str]:
     """The decoder's sentences as `python -m asr prepare --lm-only` writes them, from every
     training line except those of `fold` (and their slot-substituted variants)."""
-    from nlu.augment import augment
-    from nlu.data import Example, bio_tags
-
-    from .prepare import _general_sentences, _real_speech, lm_sentences
+    from .prepare import COMMAND_VARIANTS, _general_sentences, _real_speech, command_texts, lm_sentences
 
     kept = [row for row in rows if fold_of(row[1]) != fold]
-    examples = [Example(tuple(words), tuple(tags), intent) for intent, text, spans in kept
-                for words, tags in [bio_tags(text, spans)] if words]
-    texts = [text for _, text, _ in kept] + [e.text for e in augment(examples, 2)] + _general_sentences()
+    texts = command_texts(kept, COMMAND_VARIANTS) + _general_sentences()
     real, _ = _real_speech()
     return lm_sentences(dict.fromkeys(s for s in map(spoken_form, texts) if s), real)
 
@@ -140,10 +134,8 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> list[str]:
     for are left out)."""
     import torch
 
-    from .acoustic import load_acoustic_model
-    from .decoding import BeamOptions
     from .prepare import ENGINE_SHARE, _synthesize_all
-    from .recognizer import DECODER_CONFIG, DEFAULT_MODEL, Recognizer
+    from .recognizer import Recognizer
 
     said = [spoken_words(text, spans) for _, text, spans in rows]
     lines = []
@@ -156,11 +148,9 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> list[str]:
                 jobs[_voice_for(text, seed, training_voices(), ENGINE_SHARE)].append((text, path))
         _synthesize_all(jobs, workers)
         torch.set_num_threads(max(1, workers))
-        acoustic = load_acoustic_model(DEFAULT_MODEL)
-        tuned = DEFAULT_MODEL / DECODER_CONFIG
-        options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
+        shipped = Recognizer.from_pretrained(beam=False)  # its acoustic model and decoder settings
         for fold in range(FOLDS):
-            recognizer = Recognizer(acoustic, leave_out_sentences(rows, fold), options=options)
+            recognizer = Recognizer(shipped.acoustic, leave_out_sentences(rows, fold), options=shipped.options)
             for (intent, text, _), (words, tags), path in zip(rows, said, paths):
                 if fold_of(text) != fold or not path.exists():
                     continue

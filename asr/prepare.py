@@ -40,6 +40,8 @@ GENERAL_SHARE = {"espeak": 0.6, "flite": 0.2, "festival": 0.2}
 """General English goes to the fast engines: Piper's time is spent on the commands."""
 BACKGROUND_WORD_COUNT = 20000
 """The decoder's general-English vocabulary beyond the LM sentences: this many most frequent words."""
+COMMAND_VARIANTS = 2
+"""Slot-substituted copies of each command the speech and the decoder's sentences hold."""
 KOKORO_SHARE = {"commands": 0.15, "general": 0.2}
 """Share of the sentences that a Kokoro voice speaks once more (it is slow: ~0.5 s a second of speech)."""
 
@@ -51,14 +53,24 @@ class Utterance:
     source: str
 
 
-def _nlu_sentences(folder: Path, variants: int) -> list[str]:
+def command_texts(rows: Sequence[tuple[str, str, list[tuple[int, int, str]]]], variants: int) -> list[str]:
+    """The markup rows' texts (`nlu.data.read_markup_lines`), then `variants` slot-substituted
+    copies of each row with slots."""
     from nlu.augment import augment
-    from nlu.data import read_markup, read_markup_lines
+    from nlu.data import Example, bio_tags
 
-    texts = [text for _, text, _ in read_markup_lines(folder)]
+    texts = [text for _, text, _ in rows]
     if variants:
-        texts += [example.text for example in augment(read_markup(folder), variants)]
+        examples = [Example(tuple(words), tuple(tags), intent) for intent, text, spans in rows
+                    for words, tags in [bio_tags(text, spans)] if words]
+        texts += [example.text for example in augment(examples, variants)]
     return texts
+
+
+def _nlu_sentences(folder: Path, variants: int) -> list[str]:
+    from nlu.data import read_markup_lines
+
+    return command_texts(read_markup_lines(folder), variants)
 
 
 def _general_sentences() -> list[str]:
@@ -75,7 +87,7 @@ def _general_sentences() -> list[str]:
     return texts
 
 
-def training_sentences(command_copies: int = 2, variants: int = 2) -> tuple[dict[str, int], dict[str, int]]:
+def training_sentences(command_copies: int = 2, variants: int = COMMAND_VARIANTS) -> tuple[dict[str, int], dict[str, int]]:
     """Distinct spoken-form (commands, general English) sentences for training speech, each
     with how many voices say it: commands by `command_copies` voices, general English by one."""
     commands = _nlu_sentences(RESOURCES / "data" / "nlu" / "train", variants)
