@@ -217,6 +217,10 @@ def _festival_batch(voice: str, texts: Sequence[str], paths: Sequence[Path], rng
 def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng: random.Random) -> None:
     """Speak each text into its path (16 kHz mono PCM WAV); texts whose path exists are skipped."""
     todo = [(t, p) for t, p in zip(texts, paths) if not p.exists()]
+    unspeakable = [t for t, _ in todo if not any(ch.isalnum() for ch in t)]
+    if unspeakable:  # festival crashes on them and takes its whole batch down
+        log.warning("%s skips %d texts with nothing to say, e.g. %r", spec.key, len(unspeakable), unspeakable[0])
+        todo = [(t, p) for t, p in todo if any(ch.isalnum() for ch in t)]
     if not todo:
         return
     if spec.engine == "festival":

@@ -51,3 +51,13 @@ def test_kokoro_speaks_english_a_recognizer_that_never_heard_it_understands(tmp_
             decoder.end_utt()
             heard.append(decoder.hyp().hypstr if decoder.hyp() else "")
         assert error_rates(SENTENCES, heard)["wer"] <= 0.5, (voice, heard)
+
+
+def test_a_text_with_nothing_to_say_is_skipped_and_the_rest_of_the_batch_is_spoken(tmp_path):
+    """festival crashes on an empty utterance; the others in its batch must still be spoken."""
+    texts = ["good morning", "", " ... ", "playing the next song"]
+    paths = [tmp_path / f"{i}.wav" for i in range(len(texts))]
+    synthesize(VoiceSpec("festival", "kal_diphone"), texts, paths, random.Random(0))
+    assert [p.exists() for p in paths] == [True, False, False, True]
+    audio, rate = sf.read(paths[3], dtype="float32")
+    assert rate == 16000 and len(audio) / rate > 0.5
