@@ -214,13 +214,19 @@ def _festival_batch(voice: str, texts: Sequence[str], paths: Sequence[Path], rng
             _write(path, audio, rate)
 
 
+def speakable(text: str) -> bool:
+    """Whether a voice has anything to say for `text` (not only punctuation or emoji)."""
+    return any(ch.isalnum() for ch in text)
+
+
 def synthesize(spec: VoiceSpec, texts: Sequence[str], paths: Sequence[Path], rng: random.Random) -> None:
-    """Speak each text into its path (16 kHz mono PCM WAV); texts whose path exists are skipped."""
+    """Speak each text into its path (16 kHz mono PCM WAV); texts whose path exists are skipped,
+    and so are texts with nothing to say (no file is written for them)."""
     todo = [(t, p) for t, p in zip(texts, paths) if not p.exists()]
-    unspeakable = [t for t, _ in todo if not any(ch.isalnum() for ch in t)]
+    unspeakable = [t for t, _ in todo if not speakable(t)]
     if unspeakable:  # festival crashes on them and takes its whole batch down
         log.warning("%s skips %d texts with nothing to say, e.g. %r", spec.key, len(unspeakable), unspeakable[0])
-        todo = [(t, p) for t, p in todo if any(ch.isalnum() for ch in t)]
+        todo = [(t, p) for t, p in todo if speakable(t)]
     if not todo:
         return
     if spec.engine == "festival":

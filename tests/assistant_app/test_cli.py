@@ -61,3 +61,15 @@ def test_broken_settings_file_is_reported_not_fatal():
     result = run_cli("ask", "hello")
     assert result.returncode == 0
     assert "settings" in result.stdout.lower()
+
+
+def test_bench_asr_prints_its_figures():
+    """A small `assistant bench asr`: 13 commands of test/, whose sample once held an emoji-only
+    line that no voice can say (it must be left out, not crash the benchmark)."""
+    result = run_cli("bench", "asr", "--runs", "13", timeout=300)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["asr"]
+    assert figures["utterances"] == 13
+    assert 0 < figures["rtf"] < 1 and figures["partial_latency_p50_ms"] > 0
+    assert 0 <= figures["wer"] <= 1
+    assert 0.5 <= figures["intent_accuracy_from_text"] <= 1  # typed: the parser reads them all but a few
