@@ -126,10 +126,12 @@ def bench_asr(runs: int) -> dict:
     from asr.evaluate import error_rates
     from nlu import Parser
     from nlu.data import read_markup_lines
+    from nlu.parser import speech_model_dir
 
     from .speech_input import choose_reading
 
-    recognizer, parser = Recognizer.from_pretrained(), Parser.from_pretrained()
+    recognizer, typed_parser = Recognizer.from_pretrained(), Parser.from_pretrained()
+    parser = Parser.from_pretrained(speech_model_dir())  # what the assistant reads speech with
     from asr.voices import speakable
 
     rows = [row for row in read_markup_lines(_resources() / "data/nlu/test") if speakable(row[1])]
@@ -158,7 +160,8 @@ def bench_asr(runs: int) -> dict:
     from asr.streaming import PARTIAL_EVERY
 
     intents = [intent for intent, _, _ in rows]
-    from_text = np.mean([parser.parse(text).intent == i for (i, text, _), i in zip(rows, intents)])
+    from_text = np.mean([typed_parser.parse(text).intent == i
+                         for (i, text, _), i in zip(rows, intents)])
     from_best = np.mean([b == i for b, i in zip(best_intents, intents)])
     from_speech = np.mean([r == i for r, i in zip(read_intents, intents)])
     compute = percentiles(partial_compute)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from nlu import Interpretation, Parser
+from nlu.parser import default_model_dir, speech_model_dir
 
 from . import paths
 from .dialogue.language import other_language
@@ -61,7 +62,8 @@ class Assistant:
     """Wires parser -> policy -> skills, with storage, scheduler and knowledge base."""
 
     def __init__(self, parser: Parser | None = None, data_dir: Path | None = None,
-                 config_dir: Path | None = None, seed: int | None = None) -> None:
+                 config_dir: Path | None = None, seed: int | None = None,
+                 speech_parser: Parser | None = None) -> None:
         self.config_dir = config_dir or paths.config_dir()
         self.data_dir = data_dir or paths.data_dir()
         self.notices: list[str] = []
@@ -71,7 +73,9 @@ class Assistant:
         self.store = Store(self.data_dir / "assistant.db")
         self.notices.extend(self.store.notices)
         self.parser = parser or Parser.from_pretrained()
-        self._parsed: tuple[str, Interpretation] | None = None
+        self._speech_parser = speech_parser
+        self._loading_speech_parser = threading.Lock()
+        self._parsed: tuple[Parser, str, Interpretation] | None = None
         data = paths.resources_dir() / "data"
         self.responses = Responses.load(data / "responses.json", seed)
         self.knowledge = KnowledgeBase([data / "knowledge", self.config_dir / "knowledge"], self._embed)
@@ -111,8 +115,8 @@ class Assistant:
         self._listeners.append(listener)
 
     # --- turns ---------------------------------------------------------------------------
-    def handle_text(self, text: str) -> Response:
-        """One typed (or transcribed) turn."""
+    def handle_text(self, text: str, parser: Parser | None = None) -> Response:
+        """One typed turn, or a transcribed one read by `parser` (the one for speech)."""
         text = (text or "")[:MAX_INPUT_CHARS * 10]
         with self._turn_lock:
             while self._rang_reminder:  # "remind me again in 10 minutes" means the one that rang
@@ -120,7 +124,7 @@ class Assistant:
             if not text.strip():
                 return Response(self.responses.say("empty"), self.state.awaiting, (),
                                 Interpretation("", "out_of_scope", 1.0, {}))
-            interpretation = self.parse(text)
+            interpretation = self.parse(text, parser)
             ctx = self._context(interpretation.text)
             response = self.policy.step(interpretation, self.state, ctx)
             try:
@@ -130,18 +134,31 @@ class Assistant:
                 log.error("could not save the turn: %s", error)
             return response
 
-    def sounds_complete(self, text: str) -> bool:
+    def sounds_complete(self, text: str, parser: Parser | None = None) -> bool:
         """Whether a partial transcript is a whole request, so listening may end at a short pause."""
         from .dialogue.completeness import sounds_complete
 
-        return sounds_complete(self.parse(text), self.state.awaiting)
+        return sounds_complete(self.parse(text, parser), self.state.awaiting)
 
-    def parse(self, text: str) -> Interpretation:
-        """The parser's reading, remembered for one text: a spoken request is judged whole on
-        the very words that then make the turn."""
-        if self._parsed is None or self._parsed[0] != text:
-            self._parsed = (text, self.parser.parse(text))
-        return self._parsed[1]
+    @property
+    def speech_parser(self) -> Parser:
+        """The parser for transcribed speech (`nlu.parser.speech_model_dir`: trained also on
+        what the recognizer hears), loaded on first use; the typed one where it is the same."""
+        with self._loading_speech_parser:
+            if self._speech_parser is None:
+                folder = speech_model_dir()
+                self._speech_parser = (self.parser if folder == default_model_dir()
+                                       else Parser.from_pretrained(folder))
+            return self._speech_parser
+
+    def parse(self, text: str, parser: Parser | None = None) -> Interpretation:
+        """`parser`'s reading (default: the typed one), remembered for one text: a spoken
+        request is judged whole on the very words that then make the turn."""
+        parser = parser or self.parser
+        parsed = self._parsed
+        if parsed is None or parsed[0] is not parser or parsed[1] != text:
+            parsed = self._parsed = (parser, text, parser.parse(text))
+        return parsed[2]
 
     def _context(self, utterance: str) -> SkillContext:
         return SkillContext(self.store, self.responses, self.state, self.settings, utterance,

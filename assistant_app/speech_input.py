@@ -97,6 +97,7 @@ class SpeechInput:
     def __init__(self, assistant: Assistant, recognizer: Recognizer) -> None:
         self.assistant = assistant
         self.recognizer = recognizer
+        self.parser = assistant.speech_parser  # loads it here, off the window's thread
         self._phrases: list[str] | None = None
         self._refreshing = threading.Lock()
         self._chosen: tuple[Transcript, Transcript] | None = None
@@ -111,14 +112,15 @@ class SpeechInput:
         a request judged whole at a pause is then read again as its turn."""
         chosen = self._chosen
         if chosen is None or chosen[0] is not transcript:
-            best = self.assistant.parse(transcript.text) if transcript.text.strip() else None
-            chosen = (transcript, choose_reading(transcript, self.assistant.parser, best))
+            text = transcript.text
+            best = self.assistant.parse(text, self.parser) if text.strip() else None
+            chosen = (transcript, choose_reading(transcript, self.parser, best))
             self._chosen = chosen
         return chosen[1]
 
     def sounds_complete(self, transcript: Transcript) -> bool:
         """Whether the words so far, read as the turn would read them, make a whole request."""
-        return self.assistant.sounds_complete(self.choose_reading(transcript).text)
+        return self.assistant.sounds_complete(self.choose_reading(transcript).text, self.parser)
 
     def handle_transcript(self, transcript: Transcript) -> SpokenTurn:
         """A final transcript (from `transcribe` or a streaming session) as a turn, read as the
@@ -126,7 +128,7 @@ class SpeechInput:
         if not transcript.text.strip():
             return SpokenTurn(transcript, None)
         transcript = self.choose_reading(transcript)
-        response = self.assistant.handle_text(transcript.text)
+        response = self.assistant.handle_text(transcript.text, self.parser)
         self.refresh_context()
         return SpokenTurn(transcript, response)
 

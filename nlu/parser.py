@@ -31,6 +31,18 @@ def default_model_dir() -> Path:
     return Path(override) if override else Path(__file__).resolve().parents[1] / "resources/models/nlu"
 
 
+def speech_model_dir() -> Path:
+    """The model that reads transcribed speech: trained on the same lines and on those lines as
+    the recognizer hears them (`python -m asr hear`), so a misheard request is more often read
+    right or as nothing, and less often as another command. A model chosen with
+    ASSISTANT_NLU_MODEL reads speech too; so does the typed model where this one is missing."""
+    override = os.environ.get("ASSISTANT_NLU_SPEECH_MODEL") or os.environ.get("ASSISTANT_NLU_MODEL")
+    if override:
+        return Path(override)
+    shipped = Path(__file__).resolve().parents[1] / "resources/models/nlu/speech"
+    return shipped if (shipped / "config.json").exists() else default_model_dir()
+
+
 @torch.inference_mode()
 def sentence_outputs(model: JointIntentSlotModel, sentences: Sequence[Sequence[str]]
                      ) -> tuple[torch.Tensor, torch.Tensor]:

@@ -29,11 +29,19 @@ def parser():
     return Parser.from_pretrained(ROOT / "resources/models/nlu")
 
 
+@pytest.fixture(scope="session")
+def speech_parser():
+    """The shipped NLU model for transcribed speech."""
+    from nlu import Parser
+
+    return Parser.from_pretrained(ROOT / "resources/models/nlu/speech")
+
+
 @pytest.fixture
-def assistant(parser):
+def assistant(parser, speech_parser):
     from assistant_app.engine import Assistant
 
-    with Assistant(parser=parser, seed=0) as engine:
+    with Assistant(parser=parser, seed=0, speech_parser=speech_parser) as engine:
         yield engine
 
 

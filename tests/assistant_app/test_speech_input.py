@@ -66,6 +66,22 @@ def test_a_near_miss_is_read_as_the_request_that_makes_sense(assistant, recogniz
     assert turn.response.interpretation.intent == "volume.down"
 
 
+def test_a_misheard_question_is_read_by_the_model_that_learned_from_speech(assistant, recognizer):
+    """"When will the rice timer go off", heard as "we will the timer go off": the typed model
+    reads a cancel into it; the model trained also on what the recognizer hears asks, and
+    the timer keeps running. Typed turns still go to the typed model."""
+    from asr import Transcript
+    from assistant_app.speech_input import SpeechInput
+
+    assistant.handle_text("set a rice timer for 20 minutes")
+    speech = SpeechInput(assistant, recognizer)
+    assert speech.parser is assistant.speech_parser is not assistant.parser
+    turn = speech.handle_transcript(Transcript("we will the timer go off", True, 0.8))
+    assert turn.response.interpretation.intent == "timer.query"
+    assert len(assistant.store.active_events("timer")) == 1
+    assert assistant.parse("we will the timer go off").intent != "timer.query"  # typed reading
+
+
 def test_the_heard_words_stay_if_a_rival_is_far_behind_or_means_the_same(assistant, recognizer):
     from asr import Transcript
     from assistant_app.speech_input import choose_reading

@@ -10,11 +10,13 @@ from nlu.parser import merge_adjacent
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.parametrize("model", ["typed", "speech"])
 @pytest.mark.parametrize("split, least_intent_accuracy", [("test", 0.90), ("dev", 0.95)])
-def test_held_out_split_accuracy(parser, split, least_intent_accuracy):
+def test_held_out_split_accuracy(parser, speech_parser, model, split, least_intent_accuracy):
     # The README reports the exact figures; this guards against a regressed model being shipped.
+    # The model for speech must read a request that was heard right as well as typed text.
     examples = read_examples(ROOT / "resources/data/nlu" / split)
-    scores = score(examples, predict(parser, examples))
+    scores = score(examples, predict(parser if model == "typed" else speech_parser, examples))
     assert scores["intent_accuracy"] >= least_intent_accuracy
     assert scores["slot_f1"] >= 0.90
 
@@ -71,3 +73,16 @@ def test_pretokenized_words_keep_their_boundaries(parser):
 def test_a_slot_started_twice_in_a_row_is_one_value():
     spans = [(0, 1, "title"), (1, 3, "title"), (4, 5, "title"), (5, 6, "date")]
     assert merge_adjacent(spans) == [(0, 3, "title"), (4, 5, "title"), (5, 6, "date")]
+
+
+def test_speech_is_read_by_its_own_model_unless_a_model_is_chosen(monkeypatch, tmp_path):
+    from nlu.parser import default_model_dir, speech_model_dir
+
+    monkeypatch.delenv("ASSISTANT_NLU_MODEL", raising=False)
+    monkeypatch.delenv("ASSISTANT_NLU_SPEECH_MODEL", raising=False)
+    assert speech_model_dir() == ROOT / "resources/models/nlu/speech"
+    assert speech_model_dir() != default_model_dir()
+    monkeypatch.setenv("ASSISTANT_NLU_MODEL", str(tmp_path))  # the user's own model reads both
+    assert speech_model_dir() == default_model_dir() == tmp_path
+    monkeypatch.setenv("ASSISTANT_NLU_SPEECH_MODEL", str(tmp_path / "speech"))
+    assert speech_model_dir() == tmp_path / "speech"

@@ -1,9 +1,10 @@
 """A whole desktop app per test: real window, engine thread, NLU and recognizer; silent speaker.
 
-The NLU (the session `parser`) and the recognizer load once per session. The speaker worker
-gets a fake synthesizer and player unless a test asks for the real ones: it runs on its own
-thread as in the app, but records what it would say instead of synthesising (speech output has
-its own tests in tests/tts; test_real_audio.py uses the real voice and sound server).
+The NLU models (the session `parser` and `speech_parser`) and the recognizer load once per
+session. The speaker worker gets a fake synthesizer and player unless a test asks for the real
+ones: it runs on its own thread as in the app, but records what it would say instead of
+synthesising (speech output has its own tests in tests/tts; test_real_audio.py uses the real
+voice and sound server).
 """
 from __future__ import annotations
 
@@ -81,7 +82,7 @@ def one_microphone():
 
 
 @pytest.fixture
-def make_app(qtbot, parser, recognizer):
+def make_app(qtbot, parser, speech_parser, recognizer):
     """make_app(source=..., list_devices=...) -> a started App whose engine has loaded."""
     from assistant_app.engine import Assistant
     from assistant_app.ui.app import build_app
@@ -95,8 +96,8 @@ def make_app(qtbot, parser, recognizer):
     def make(source=None, list_devices=one_microphone, server=None, poll_ms=3000, real_speaker=False):
         from assistant_app.audio_input import Microphone
 
-        engine = EngineWorker(lambda: Assistant(parser=parser, seed=0), lambda: recognizer,
-                              source or Microphone)
+        engine = EngineWorker(lambda: Assistant(parser=parser, seed=0, speech_parser=speech_parser),
+                              lambda: recognizer, source or Microphone)
         if real_speaker:  # Piper and the sound device, as in the app
             speaker = SpeakerWorker()
         else:
