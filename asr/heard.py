@@ -177,15 +177,34 @@ def without_held_out(lines: Sequence[str], held_out: Sequence[Path]) -> list[str
     return [line for line in lines if _words(parse_markup_line(line)[1]) not in taken]
 
 
+def made_from(data: Path, model: Path) -> str:
+    """A fingerprint of what the heard lines depend on: the training lines at `data` and the
+    recognizer at `model` (acoustic weights, their config and the decoder settings). Lines
+    written with another fingerprint are stale: `python -m asr hear` is due, and then the
+    speech NLU model (resources/models/nlu/speech) is trained again."""
+    from nlu.data import read_markup_lines
+
+    digest = hashlib.sha256()
+    for name in ("model.safetensors", "config.json", "decoder.json"):
+        if (model / name).exists():
+            digest.update(name.encode() + (model / name).read_bytes())
+    for intent, text, spans in sorted(read_markup_lines(data)):
+        digest.update(f"{intent}\t{text}\t{spans}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def write_heard(out: Path, data: Path, held_out: Sequence[Path] = (), seed: int = 0, workers: int = 2) -> int:
     """Write what the recognizer hears of every line of the markup at `data` into `out`,
     leaving out what came out the same as a line of the `held_out` markup."""
     from nlu.data import read_markup_lines
 
+    from .recognizer import model_dir
+
     rows = read_markup_lines(data)
     lines = without_held_out(hear(rows, seed, workers), held_out)
     header = ["# The training lines as the shipped recognizer hears them: python -m asr hear",
-              f"# ({len(lines)} of {len(rows)} lines; intent and slots carried over from the line said)"]
+              f"# ({len(lines)} of {len(rows)} lines; intent and slots carried over from the line said)",
+              f"# made from: {made_from(data, model_dir())}"]
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".partial")
     partial.write_text("\n".join(header + lines) + "\n", encoding="utf-8")

@@ -49,6 +49,11 @@ class Transcript:
     its decoder score minus `text`'s (log domain, <= 0); a parser may find one makes more sense."""
 
 
+def model_dir(folder: str | Path | None = None) -> Path:
+    """`folder`, else $ASSISTANT_ASR_MODEL, else the shipped model's folder."""
+    return Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
+
+
 def after_words(words: Sequence[str],
                 readings: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     """Readings of the last stretch of speech, each preceded by the words heard before it: the
@@ -73,7 +78,7 @@ class Recognizer:
     @classmethod
     def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> Recognizer:
         """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model)."""
-        folder = Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
+        folder = model_dir(folder)
         if not (folder / "config.json").exists():
             raise FileNotFoundError(f"no speech model in {folder} (config.json missing)")
         corpus = folder / LM_CORPUS

@@ -1,7 +1,13 @@
 """Training lines as the recognizer hears them: slots carried over to misheard words."""
+import shutil
+from pathlib import Path
+
 from nlu.data import bio_tags, parse_markup_line
 
-from asr.heard import carry_tags, fold_of, hear, leave_out_sentences, markup_line, spoken_words, without_held_out
+from asr.heard import (carry_tags, fold_of, leave_out_sentences, made_from, markup_line,
+                       spoken_words, without_held_out, write_heard)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def heard_line(line: str, heard: str) -> str:
@@ -60,13 +66,39 @@ def test_lines_heard_as_a_held_out_line_are_dropped(tmp_path):
     assert without_held_out(lines, [tmp_path]) == lines[1:]
 
 
-def test_hear_speaks_and_transcribes_training_lines():
-    rows = [parse_markup_line(line) for line in (
+def test_hear_speaks_and_transcribes_training_lines(tmp_path):
+    (tmp_path / "train.tsv").write_text("\n".join([
         "timer.set\tset a timer for [ten minutes](duration)",
         "weather.query\twhat's the weather like [tomorrow](date)",
-        "greet\t...")]  # nothing to say: left out
-    lines = hear(rows, workers=1)
+        "greet\t..."]) + "\n")  # nothing to say: left out
+    assert write_heard(tmp_path / "heard.tsv", tmp_path / "train.tsv", workers=1) in (1, 2)
+    written = (tmp_path / "heard.tsv").read_text().splitlines()
+    assert f"# made from: {made_from(tmp_path / 'train.tsv', ROOT / 'resources/models/asr')}" in written
+    lines = [line for line in written if not line.startswith("#")]
     assert 1 <= len(lines) <= 2
     for line in lines:
         intent, text, _ = parse_markup_line(line)
         assert intent in ("timer.set", "weather.query") and text == text.lower() and text.strip()
+
+
+def test_the_shipped_heard_lines_come_from_the_shipped_recognizer_and_training_lines():
+    header = (ROOT / "resources/data/nlu/heard/train.tsv").read_text(encoding="utf-8").splitlines()[:3]
+    now = made_from(ROOT / "resources/data/nlu/train", ROOT / "resources/models/asr")
+    assert f"# made from: {now}" in header, (
+        "the training lines or the acoustic model changed since the heard lines were made: run "
+        "python -m asr hear, then train resources/models/nlu/speech again (its model card)")
+
+
+def test_a_new_training_line_or_acoustic_model_makes_the_heard_lines_stale(tmp_path):
+    data, model = tmp_path / "train", tmp_path / "asr"
+    data.mkdir()
+    (data / "a.tsv").write_text("timer.set\tset a timer for [5 minutes](duration)\n")
+    shutil.copytree(ROOT / "resources/models/asr", model, ignore=shutil.ignore_patterns("lm_corpus.txt"))
+    first = made_from(data, model)
+    (data / "b.tsv").write_text("# a comment changes nothing\n")
+    assert made_from(data, model) == first
+    (data / "b.tsv").write_text("greet\thello there\n")
+    second = made_from(data, model)
+    assert second != first
+    (model / "decoder.json").write_text("{}")
+    assert made_from(data, model) != second
