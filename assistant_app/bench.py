@@ -124,6 +124,7 @@ def bench_asr(runs: int) -> dict:
 
     from asr import Recognizer, load_audio
     from asr.evaluate import error_rates
+    from asr.voices import speakable
     from nlu import Parser
     from nlu.data import read_markup_lines
     from nlu.parser import speech_model_dir
@@ -132,8 +133,6 @@ def bench_asr(runs: int) -> dict:
 
     recognizer, typed_parser = Recognizer.from_pretrained(), Parser.from_pretrained()
     parser = Parser.from_pretrained(speech_model_dir())  # what the assistant reads speech with
-    from asr.voices import speakable
-
     rows = [row for row in read_markup_lines(_resources() / "data/nlu/test") if speakable(row[1])]
     rows = rows[:: max(1, len(rows) // runs)][:runs]  # (emoji-only lines cannot be spoken)
     with tempfile.TemporaryDirectory() as folder:
