@@ -132,7 +132,7 @@ def bench_asr(runs: int) -> dict:
     from .speech_input import choose_reading
 
     recognizer, typed_parser = Recognizer.from_pretrained(), Parser.from_pretrained()
-    parser = Parser.from_pretrained(speech_model_dir())  # what the assistant reads speech with
+    speech_parser = Parser.from_pretrained(speech_model_dir())  # what the assistant reads speech with
     rows = [row for row in read_markup_lines(_resources() / "data/nlu/test") if speakable(row[1])]
     rows = rows[:: max(1, len(rows) // runs)][:runs]  # (emoji-only lines cannot be spoken)
     with tempfile.TemporaryDirectory() as folder:
@@ -142,10 +142,11 @@ def bench_asr(runs: int) -> dict:
     for clip in clips:
         transcript = recognizer.transcribe(clip)
         heard.append(transcript.text)
-        best = parser.parse(transcript.text)
+        best = speech_parser.parse(transcript.text)
         best_intents.append(best.intent)
-        chosen = choose_reading(transcript, parser, best).text
-        read_intents.append(best.intent if chosen == transcript.text else parser.parse(chosen).intent)
+        chosen = choose_reading(transcript, speech_parser, best).text
+        read_intents.append(best.intent if chosen == transcript.text
+                            else speech_parser.parse(chosen).intent)
         processing += transcript.processing_seconds
         audio_s += len(clip) / 16000
     partial_compute = []
