@@ -73,3 +73,18 @@ def test_bench_asr_prints_its_figures():
     assert 0 < figures["rtf"] < 1 and figures["partial_latency_p50_ms"] > 0
     assert 0 <= figures["wer"] <= 1
     assert 0.5 <= figures["intent_accuracy_from_text"] <= 1  # typed: the parser reads them all but a few
+    assert 0.5 <= figures["from_text"]["understood"] <= figures["intent_accuracy_from_text"]
+    heard = figures["from_speech"]
+    assert 0 <= heard["understood"] <= figures["intent_accuracy_from_speech"]
+    assert 0 <= heard["slot_value_f1"] <= 1
+
+
+def test_bench_e2e_times_each_stage_of_a_spoken_turn():
+    """`assistant bench e2e` on 3 commands: every stage timed, and the commands heard."""
+    result = run_cli("bench", "e2e", "--runs", "3", timeout=300)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["e2e"]
+    for stage in ("listen", "turn", "first_audio"):
+        assert figures[stage]["n"] == 3 and figures[stage]["p50_ms"] > 0
+    assert figures["total"]["p50_ms"] >= figures["listen"]["p50_ms"]
+    assert figures["wer"] < 0.5  # nothing heard at all would be 1.0

@@ -1,4 +1,5 @@
 """The shipped NLU model: held-out accuracy, normalised slots, bad input."""
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,24 @@ def test_speech_is_read_by_its_own_model_unless_a_model_is_chosen(monkeypatch, t
     assert speech_model_dir() == default_model_dir() == tmp_path
     monkeypatch.setenv("ASSISTANT_NLU_SPEECH_MODEL", str(tmp_path / "speech"))
     assert speech_model_dir() == tmp_path / "speech"
+
+
+def test_heard_requests_are_judged_on_their_slot_values(parser):
+    # A transcript's words differ from the typed line ("b twelve", "six p m"), so speech is
+    # scored on what the slots mean; a wrong length is a request not understood.
+    from nlu.data import parse_markup_line
+    from nlu.evaluate import score_values
+
+    now = dt.datetime(2026, 12, 5, 9, 0)
+    rows = [parse_markup_line(line) for line in (
+        "note.create\ttake a note: [the parking spot is B12](text)",
+        "reminder.set\tremind me to [call mom](task) at [6 pm](time) [tomorrow](date)",
+        "timer.set\tset a [pizza](label) timer for [10 minutes](duration)")]
+    heard = ["take a note the parking spot is b twelve",
+             "remind me to call mom at six p m tomorrow", "set a pizza timer for ten minutes"]
+    assert score_values(rows, parser.parse_batch(heard, now), now) == {
+        "slot_value_f1": 1.0, "understood": 1.0}
+    misheard = heard[:2] + ["set a pizza timer for two minutes"]
+    scores = score_values(rows, parser.parse_batch(misheard, now), now)
+    assert scores["understood"] == round(2 / 3, 4)
+    assert scores["slot_value_f1"] == round(5 / 6, 4)  # 5 of the 6 values heard, none extra
