@@ -164,10 +164,11 @@ class Policy:
         if intent in ("dialog.cancel", "dialog.deny"):
             state.clear_pending()
             return Outcome(ctx.say("cancelled"))
-        named = self._timer_named(frame, awaiting or "", interpretation)
-        if named is not None:  # "set a timer" - "For how long?" - "pizza": its name, still no length
-            return Outcome(ctx.say("timer.ask_duration_named", label=named.slots["label"]),
-                           ask="duration", frame=named)
+        skill = self.skills.get(frame.intent)
+        if interpretation.intent == "out_of_scope" and skill is not None:
+            own = skill.answer_unparsed(frame, awaiting or "", interpretation, ctx)
+            if own is not None:
+                return own
         if self._changes_subject(frame, awaiting or "", interpretation):
             state.clear_pending()
             return None
@@ -181,18 +182,6 @@ class Policy:
             return None
         return Outcome(ctx.say(f"retry.{awaiting}") if f"retry.{awaiting}" in ctx.responses.templates
                        else ctx.say("retry"), ask=awaiting, frame=frame)
-
-    @staticmethod
-    def _timer_named(frame: Frame, awaiting: str, interpretation: Interpretation) -> Frame | None:
-        """The timer frame with a label, when the answer to "for how long?" is a bare name
-        (one or two words the parser finds no command in)."""
-        words = interpretation.text.strip(" .!?").split()
-        if (frame.intent != "timer.set" or awaiting != "duration" or "label" in frame.slots
-                or interpretation.intent != "out_of_scope" or not 1 <= len(words) <= 2
-                or parse_duration(interpretation.text) or not all(w.isalpha() for w in words)):
-            return None
-        label = " ".join(words).lower().removesuffix(" timer")
-        return frame.with_slot("label", label, label)
 
     @staticmethod
     def _changes_subject(frame: Frame, awaiting: str, interpretation: Interpretation) -> bool:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from nlu.types import Interpretation
+
 from ..dialogue.responses import Responses
 from ..dialogue.state import DialogueState, Frame
 from ..settings import Settings
@@ -74,6 +76,12 @@ class Skill:
         """Whether handling `frame` starts with the skill's own yes/no question, or changes
         nothing at all (either then stands in for the policy's vaguer "did you mean ...?")."""
         return False
+
+    def answer_unparsed(self, frame: Frame, awaiting: str, interpretation: Interpretation,
+                        ctx: SkillContext) -> Outcome | None:
+        """The skill's own reading of an answer to its question ("For how long?") that the
+        parser found nothing in; None: the policy goes on as with any answer."""
+        return None
 
     def handle(self, frame: Frame, ctx: SkillContext) -> Outcome:
         method = getattr(self, frame.intent.replace(".", "_"))

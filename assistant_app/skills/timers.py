@@ -7,6 +7,7 @@ import time
 from rapidfuzz import fuzz
 
 from nlu.normalize import parse_duration
+from nlu.types import Interpretation
 
 from ..dialogue.state import Frame
 from ..formatting import format_duration, format_time_left, join_words
@@ -59,6 +60,19 @@ class TimerSkill(Skill):
     def asks_first(self, frame: Frame, ctx: SkillContext) -> bool:
         # "pause the timer" read unsure as a cancel: the skill only says it cannot pause, no "did you mean"
         return frame.intent == "timer.cancel" and bool(_PAUSING.search(ctx.utterance))
+
+    def answer_unparsed(self, frame: Frame, awaiting: str, interpretation: Interpretation,
+                        ctx: SkillContext) -> Outcome | None:
+        """"set a timer" - "For how long?" - "pizza": a bare name (one or two words) is the
+        timer's label; the length is asked for again."""
+        words = interpretation.text.strip(" .!?").split()
+        if (frame.intent != "timer.set" or awaiting != "duration" or "label" in frame.slots
+                or not 1 <= len(words) <= 2 or parse_duration(interpretation.text)
+                or not all(w.isalpha() for w in words)):
+            return None
+        label = " ".join(words).lower().removesuffix(" timer")
+        return Outcome(ctx.say("timer.ask_duration_named", label=label), ask="duration",
+                       frame=frame.with_slot("label", label, label))
 
     def timer_set(self, frame: Frame, ctx: SkillContext) -> Outcome:
         seconds = frame.slots.get("duration")
