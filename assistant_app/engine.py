@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from nlu import Interpretation, Parser
 from nlu.parser import default_model_dir, speech_model_dir
 
 from . import paths
-from .dialogue.language import other_language
 from .dialogue.policy import Policy
 from .dialogue.responses import Responses
 from .dialogue.state import DialogueState, Response
@@ -36,7 +34,6 @@ from .skills.timers import TimerSkill, timer_name
 from .storage import ScheduledEvent, Store
 
 log = logging.getLogger(__name__)
-_HOW_TO = re.compile(r"^\s*how (?:do|can|would|should|could) (?:i|you|we)\b", re.I)
 STATE_KEY = "dialogue"
 MAX_INPUT_CHARS = 1000
 
@@ -84,7 +81,7 @@ class Assistant:
                                CalculatorSkill(), ConverterSkill(), AppSkill(), WebSearchSkill(),
                                MediaSkill(), VolumeSkill(), SystemSkill()]
         skills.append(ConversationSkill(Jokes(data / "jokes.txt", seed), skills))
-        self.policy = Policy(skills, self._fallback, self._knowledge_answer)
+        self.policy = Policy(skills, self._knowledge_answer)
         self.state = DialogueState.from_json(self.store.load_state(STATE_KEY))
         self._turn_lock = threading.Lock()
         self._listeners: list[Callable[[Alert], None]] = []
@@ -164,19 +161,6 @@ class Assistant:
         return SkillContext(self.store, self.responses, self.state, self.settings, utterance,
                             on_schedule_change=self.scheduler.changed,
                             stop_ringing=self.stop_ringing)
-
-    def _fallback(self, interpretation: Interpretation, ctx: SkillContext) -> Outcome:
-        """Out of scope: answer from the knowledge base, else say honestly what I can do."""
-        answer = self._knowledge_answer(interpretation)
-        if answer is not None:
-            return answer
-        if _HOW_TO.match(interpretation.text):  # "how do I set a reminder", parsed unsure of itself
-            helped = self.policy.skills["help"].topic_help(interpretation.text, ctx)
-            if helped:
-                return helped
-        if other_language(interpretation.text):
-            return Outcome(ctx.say("fallback.other_language"))
-        return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
 
     def _knowledge_answer(self, interpretation: Interpretation) -> Outcome | None:
         """The answer of the knowledge base or of a note of the user's, when either is good."""

@@ -16,6 +16,7 @@ from nlu.normalize.numbers import words_to_digits
 from nlu.types import Interpretation
 
 from ..skills.base import Outcome, Skill, SkillContext
+from .language import other_language
 from .state import DialogueState, Frame, Response
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ _CORRECTION = re.compile(
 _SETTERS = ("timer.set", "alarm.set", "reminder.set")
 _CORRECTABLE = _SETTERS + ("timer.query", "alarm.query", "reminder.query")
 """After these, "make it 7" changes the one event the turn set or told of."""
+_HOW_TO = re.compile(r"^\s*how (?:do|can|would|should|could) (?:i|you|we)\b", re.I)
 _MORE_OF_THE_SAME = re.compile(r"^(?:oh,?\s+)?(?:and|also|plus|and also)\s+(.+?)(?:\s+too|\s+as well)?[.!]?$", re.I)
 
 
@@ -93,12 +95,10 @@ def frame_day(frame: Frame) -> dt.date | None:
 
 
 class Policy:
-    def __init__(self, skills: list[Skill], fallback: Callable[[Interpretation, SkillContext], Outcome],
+    def __init__(self, skills: list[Skill],
                  knowledge: Callable[[Interpretation], Outcome | None] = lambda interpretation: None) -> None:
-        """`fallback` answers what no skill takes; `knowledge` answers from the user's
-        knowledge base, or returns None."""
+        """`knowledge` answers from the user's knowledge base (or notes), or returns None."""
         self.skills = {intent: skill for skill in skills for intent in skill.intents}
-        self.fallback = fallback
         self.knowledge = knowledge
 
     def step(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Response:
@@ -235,6 +235,20 @@ class Policy:
             if said_day is not None:
                 return frame.with_slot("date", said_day.isoformat(), text)
         return None
+
+    def fallback(self, interpretation: Interpretation, ctx: SkillContext) -> Outcome:
+        """Out of scope: answer from the knowledge base, else say honestly what I can do."""
+        answer = self.knowledge(interpretation)
+        if answer is not None:
+            return answer
+        help_skill = self.skills.get("help")
+        if help_skill is not None and _HOW_TO.match(interpretation.text):  # "how do I set a reminder", read unsure
+            helped = help_skill.topic_help(interpretation.text, ctx)
+            if helped:
+                return helped
+        if other_language(interpretation.text):
+            return Outcome(ctx.say("fallback.other_language"))
+        return Outcome(ctx.say("fallback", examples=ctx.phrase("capabilities")))
 
     def _new_request(self, interpretation: Interpretation, state: DialogueState, ctx: SkillContext) -> Outcome:
         intent = interpretation.intent
