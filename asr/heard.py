@@ -30,6 +30,10 @@ DISTORTED_SHARE = 0.5
 """Share of the lines heard through a random room, noise and band limit (`augment_waveform`)."""
 DISTORTION_STRENGTH = 0.7
 FOLDS = 2
+RUNNERS_UP = 2
+"""How many of the recognizer's next distinct readings of each line are written as well."""
+RUNNERS_UP_FILE = "runners_up.tsv"
+"""Beside the heard lines: those next readings, as lines of their own."""
 
 
 def spoken_words(text: str, spans: Sequence[tuple[int, int, str]]) -> tuple[list[str], list[str]]:
@@ -129,16 +133,22 @@ def _voice_for(text: str, seed: int, voices: Sequence[VoiceSpec], shares: dict[s
     return rng.choice([v for v in voices if v.engine == engine])
 
 
-def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> list[str]:
+def runners_up(best: str, alternatives: Sequence[tuple[str, float]]) -> list[str]:
+    """The recognizer's next `RUNNERS_UP` distinct readings after `best`."""
+    others = dict.fromkeys(text for text, _ in alternatives if text.strip() and text != best)
+    return list(others)[:RUNNERS_UP]
+
+
+def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str], list[str]]:
     """Markup lines of what the shipped recognizer hears for each row (rows it hears nothing
-    for are left out)."""
+    for are left out), and of its runner-up readings (`runners_up`)."""
     import torch
 
     from .prepare import ENGINE_SHARE, _synthesize_all
     from .recognizer import Recognizer
 
     said = [spoken_words(text, spans) for _, text, spans in rows]
-    lines = []
+    lines, runner_lines = [], []
     with tempfile.TemporaryDirectory() as folder:
         jobs: dict[VoiceSpec, list[tuple[str, Path]]] = defaultdict(list)
         paths = [Path(folder) / f"{index}.wav" for index in range(len(rows))]
@@ -157,11 +167,19 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> list[str]:
                 audio, rng = load_audio(path), random.Random(f"heard|{seed}|{text}")
                 if rng.random() < DISTORTED_SHARE:
                     audio = augment_waveform(audio, rng, [], DISTORTION_STRENGTH)
-                heard = recognizer.transcribe(audio).text.split()
-                if heard:
-                    lines.append(markup_line(intent, heard, carry_tags(words, tags, heard)))
+                transcript = recognizer.transcribe(audio)
+                if not transcript.text.split():
+                    continue
+                lines.append(heard_line(intent, words, tags, transcript.text))
+                runner_lines += [heard_line(intent, words, tags, reading)
+                                 for reading in runners_up(transcript.text, transcript.alternatives)]
             log.info("fold %d heard", fold)
-    return lines
+    return lines, runner_lines
+
+
+def heard_line(intent: str, said: Sequence[str], tags: Sequence[str], heard: str) -> str:
+    """Markup of a `heard` reading of the `said` words, their slots carried over."""
+    return markup_line(intent, heard.split(), carry_tags(said, tags, heard.split()))
 
 
 def _words(text: str) -> str:
@@ -194,19 +212,28 @@ def made_from(data: Path, model: Path) -> str:
 
 
 def write_heard(out: Path, data: Path, held_out: Sequence[Path] = (), seed: int = 0, workers: int = 2) -> int:
-    """Write what the recognizer hears of every line of the markup at `data` into `out`,
-    leaving out what came out the same as a line of the `held_out` markup."""
+    """Write what the recognizer hears of every line of the markup at `data` into `out`, and its
+    runner-up readings into `RUNNERS_UP_FILE` beside it, leaving out what came out the same as
+    a line of the `held_out` markup."""
     from nlu.data import read_markup_lines
 
     from .recognizer import model_dir
 
     rows = read_markup_lines(data)
-    lines = without_held_out(hear(rows, seed, workers), held_out)
-    header = ["# The training lines as the shipped recognizer hears them: python -m asr hear",
-              f"# ({len(lines)} of {len(rows)} lines; intent and slots carried over from the line said)",
-              f"# made from: {made_from(data, model_dir())}"]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_suffix(".partial")
-    partial.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-    partial.replace(out)
+    lines, runner_lines = (without_held_out(found, held_out) for found in hear(rows, seed, workers))
+    fingerprint = f"# made from: {made_from(data, model_dir())}"
+    _write_lines(out, lines, [
+        "# The training lines as the shipped recognizer hears them: python -m asr hear",
+        f"# ({len(lines)} of {len(rows)} lines; intent and slots carried over from the line said)",
+        fingerprint])
+    _write_lines(out.parent / RUNNERS_UP_FILE, runner_lines, [
+        f"# The recognizer's next {RUNNERS_UP} readings of each training line: python -m asr hear",
+        f"# ({len(runner_lines)} lines; intent and slots carried over from the line said)", fingerprint])
     return len(lines)
+
+
+def _write_lines(path: Path, lines: Sequence[str], header: Sequence[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text("\n".join([*header, *lines]) + "\n", encoding="utf-8")
+    partial.replace(path)  # whole or not at all

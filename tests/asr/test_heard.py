@@ -2,18 +2,21 @@
 import shutil
 from pathlib import Path
 
+import pytest
+
 from nlu.data import bio_tags, parse_markup_line
 
-from asr.heard import (carry_tags, fold_of, leave_out_sentences, made_from, markup_line,
-                       spoken_words, without_held_out, write_heard)
+from asr.heard import (RUNNERS_UP, RUNNERS_UP_FILE, fold_of, heard_line, leave_out_sentences,
+                       made_from, markup_line, runners_up, spoken_words, without_held_out,
+                       write_heard)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def heard_line(line: str, heard: str) -> str:
+def heard_as(line: str, heard: str) -> str:
     intent, text, spans = parse_markup_line(line)
     said, tags = spoken_words(text, spans)
-    return markup_line(intent, heard.split(), carry_tags(said, tags, heard.split()))
+    return heard_line(intent, said, tags, heard)
 
 
 def test_spoken_words_say_numbers_and_keep_the_slots():
@@ -24,23 +27,23 @@ def test_spoken_words_say_numbers_and_keep_the_slots():
 
 
 def test_a_misheard_slot_value_keeps_its_slot():
-    assert heard_line("list.add\tadd [tahini](item) to the [groceries](list) list",
+    assert heard_as("list.add\tadd [tahini](item) to the [groceries](list) list",
                       "add to hen to the grocery list") == "list.add\tadd to [hen](item) to the [grocery](list) list"
 
 
 def test_inserted_and_dropped_words():
     # "please" was never said (after the slot: outside it); "minutes" was not heard
-    assert heard_line("timer.set\tset a timer for [5 minutes](duration)", "set a time for five minutes please") == \
+    assert heard_as("timer.set\tset a timer for [5 minutes](duration)", "set a time for five minutes please") == \
         "timer.set\tset a time for [five minutes](duration) please"
-    assert heard_line("timer.set\tset a timer for [5 minutes](duration)", "set a timer for five") == \
+    assert heard_as("timer.set\tset a timer for [5 minutes](duration)", "set a timer for five") == \
         "timer.set\tset a timer for [five](duration)"
     # a word heard inside a value stays in it
-    assert heard_line("note.create\tnote [buy new shoes](content)", "note buy a new shoes") == \
+    assert heard_as("note.create\tnote [buy new shoes](content)", "note buy a new shoes") == \
         "note.create\tnote [buy a new shoes](content)"
 
 
 def test_two_values_of_one_slot_stay_apart():
-    line = heard_line("list.add\tadd [eggs](item) [milk](item) to my list", "add eggs milk to my list")
+    line = heard_as("list.add\tadd [eggs](item) [milk](item) to my list", "add eggs milk to my list")
     assert parse_markup_line(line)[2] == [(4, 8, "item"), (9, 13, "item")]
 
 
@@ -76,13 +79,26 @@ def test_hear_speaks_and_transcribes_training_lines(tmp_path):
     assert f"# made from: {made_from(tmp_path / 'train.tsv', ROOT / 'resources/models/asr')}" in written
     lines = [line for line in written if not line.startswith("#")]
     assert 1 <= len(lines) <= 2
-    for line in lines:
+    runners = (tmp_path / RUNNERS_UP_FILE).read_text().splitlines()
+    assert f"# made from: {made_from(tmp_path / 'train.tsv', ROOT / 'resources/models/asr')}" in runners
+    runners = [line for line in runners if not line.startswith("#")]
+    assert 1 <= len(runners) <= RUNNERS_UP * len(lines)  # a beam search has runners-up
+    for line in lines + runners:
         intent, text, _ = parse_markup_line(line)
         assert intent in ("timer.set", "weather.query") and text == text.lower() and text.strip()
+    assert not set(lines) & set(runners)
 
 
-def test_the_shipped_heard_lines_come_from_the_shipped_recognizer_and_training_lines():
-    header = (ROOT / "resources/data/nlu/heard/train.tsv").read_text(encoding="utf-8").splitlines()[:3]
+def test_runners_up_are_the_next_distinct_readings():
+    alternatives = [("set a timer for ten", -1.0), ("", -1.5), ("set a timer for ten", -2.0),
+                    ("set the timer for ten minutes", -3.0), ("set a time for ten minutes", -4.0)]
+    assert runners_up("set a timer for ten minutes", alternatives) == [
+        "set a timer for ten", "set the timer for ten minutes"][:RUNNERS_UP]
+
+
+@pytest.mark.parametrize("name", ["train.tsv", RUNNERS_UP_FILE])
+def test_the_shipped_heard_lines_come_from_the_shipped_recognizer_and_training_lines(name):
+    header = (ROOT / "resources/data/nlu/heard" / name).read_text(encoding="utf-8").splitlines()[:3]
     now = made_from(ROOT / "resources/data/nlu/train", ROOT / "resources/models/asr")
     assert f"# made from: {now}" in header, (
         "the training lines or the acoustic model changed since the heard lines were made: run "
