@@ -93,11 +93,12 @@ def _tune(args: argparse.Namespace) -> int:
 
 
 def _hear(args: argparse.Namespace) -> int:
-    from .heard import write_heard
+    from .heard import RUNNERS_UP_FILE, write_heard
 
     held_out = [Path(args.data).parent / split for split in ("test", "dev", "blind")]
     count = write_heard(Path(args.out), Path(args.data), held_out, seed=args.seed, workers=args.workers)
-    print(f"{count} heard lines in {args.out}")
+    print(f"{count} heard lines in {args.out}, their runner-up readings in "
+          f"{Path(args.out).parent / RUNNERS_UP_FILE}")
     return 0
 
 

@@ -6,7 +6,9 @@ voice (half of them through the acoustic training's distortions), transcribed by
 acoustic model with a language model that never saw the line (the lines are split in two
 halves, each decoded with an LM built without it, as a new phrasing would be), and written
 back as markup: the line's intent, and its slot labels carried over to the words heard by
-aligning them with the words said. `python -m nlu train --heard` trains on these as they are."""
+aligning them with the words said. The recognizer's next readings are written too, as lines of
+their own: the words it confuses, once more with the right intent. `python -m nlu train
+--heard` trains on these as they are."""
 from __future__ import annotations
 
 import hashlib

@@ -63,7 +63,7 @@ def comparable(value: Any) -> Any:
     """A slot value as a user would judge it: "B12", "b twelve" and "b 12" are one note title."""
     if not isinstance(value, str) or re.fullmatch(r"\d{4}-\d\d-\d\d(T[\d:]+)?", value):
         return value  # seconds, numbers, ISO dates and times: already normalised
-    return re.sub(r"[^\w]|_", "", words_to_digits(value.lower()))
+    return re.sub(r"[\W_]", "", words_to_digits(value.lower()))
 
 
 def score_values(rows: Sequence[tuple[str, str, list[tuple[int, int, str]]]],

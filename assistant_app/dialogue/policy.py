@@ -241,8 +241,8 @@ class Policy:
         answer = self.knowledge(interpretation)
         if answer is not None:
             return answer
-        help_skill = self.skills.get("help")
-        if help_skill is not None and _HOW_TO.match(interpretation.text):  # "how do I set a reminder", read unsure
+        help_skill = self.skills.get("help")  # "how do I set a reminder", read unsure of itself
+        if help_skill is not None and _HOW_TO.match(interpretation.text):
             helped = help_skill.topic_help(interpretation.text, ctx)
             if helped:
                 return helped
