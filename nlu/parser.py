@@ -24,11 +24,13 @@ from .types import Interpretation, Slot
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 1000  # longer input is cut: no command needs more, and parsing stays fast
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "resources/models/nlu"
+"""The typed model; the one for speech is its `speech` folder."""
 
 
 def default_model_dir() -> Path:
     override = os.environ.get("ASSISTANT_NLU_MODEL")
-    return Path(override) if override else Path(__file__).resolve().parents[1] / "resources/models/nlu"
+    return Path(override) if override else SHIPPED_MODEL
 
 
 def speech_model_dir() -> Path:
@@ -39,7 +41,7 @@ def speech_model_dir() -> Path:
     override = os.environ.get("ASSISTANT_NLU_SPEECH_MODEL") or os.environ.get("ASSISTANT_NLU_MODEL")
     if override:
         return Path(override)
-    shipped = Path(__file__).resolve().parents[1] / "resources/models/nlu/speech"
+    shipped = SHIPPED_MODEL / "speech"
     return shipped if (shipped / "config.json").exists() else default_model_dir()
 
 
