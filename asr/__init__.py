@@ -1,5 +1,6 @@
-"""Speech recognition: a Conformer-CTC model trained by this project, a lexicon + n-gram LM beam
-search, Silero VAD endpointing and streaming partial results.
+"""Speech recognition: a CTC model trained by this project (Whisper tiny.en's encoder fine-tuned,
+or a Conformer from nothing), a lexicon + n-gram LM beam search, Silero VAD endpointing and
+streaming partial results.
 
     recognizer = Recognizer.from_pretrained()      # resources/models/asr
     recognizer.transcribe("command.wav").text      # any rate, any channel count

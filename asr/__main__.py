@@ -22,13 +22,17 @@ def _prepare(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from .train import TrainOptions, train
+    from .train import WHISPER_SCHEDULE, TrainOptions, train
 
     options = TrainOptions(data=args.data, out=args.out, epochs=args.epochs, max_minutes=args.max_minutes,
                            batch_seconds=args.batch_seconds, anneal_epochs=args.anneal_epochs,
                            seed=args.seed)
     if args.real_copies is not None:
         options = dataclasses.replace(options, real_copies=args.real_copies)
+    if args.architecture == "whisper":
+        options = dataclasses.replace(options, architecture="whisper", **WHISPER_SCHEDULE)
+    if args.peak_lr is not None:
+        options = dataclasses.replace(options, peak_lr=args.peak_lr)
     print(train(options))
     return 0
 
@@ -124,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--anneal-epochs", type=int, default=0,
                      help="take the learning rate linearly down to 1 %% over the last N epochs")
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--architecture", choices=("conformer", "whisper"), default="conformer",
+                     help="the Conformer from nothing, or Whisper tiny.en's encoder fine-tuned")
+    fit.add_argument("--peak-lr", type=float, help="peak learning rate (default 1.5e-3; whisper: 2e-4)")
     fit.set_defaults(run=_train)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):
         command = commands.add_parser(name, help=f"{name} speech with a trained model")

@@ -1,7 +1,8 @@
 """Acoustic models behind one small interface: 16 kHz audio in, CTC log-probabilities out.
 
-The project's own Conformer-CTC is the default; a folder holding a Hugging Face
-`Wav2Vec2ForCTC` checkpoint (config.json + weights + vocab.json) plugs into the same decoder."""
+The project's own Conformer-CTC, or Whisper's encoder fine-tuned with CTC (`whisper_ctc`); a
+folder holding a Hugging Face `Wav2Vec2ForCTC` checkpoint (config.json + weights + vocab.json)
+plugs into the same decoder."""
 from __future__ import annotations
 
 import json
@@ -12,9 +13,10 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from .features import HOP, LogMel, level_gain
+from .features import level_gain
 from .model import ConformerCTC
 from .text import BLANK, WORD_SEPARATOR
+from .whisper_ctc import MODEL_TYPE as WHISPER_CTC, WhisperCTC
 
 
 @dataclass(frozen=True)
@@ -34,20 +36,25 @@ class AcousticModel(Protocol):
         """16 kHz mono float32 -> [frames, tokens] log-probabilities."""
 
 
-class ConformerAcousticModel:
-    def __init__(self, model: ConformerCTC) -> None:
+class CTCAcousticModel:
+    """The project's own models: the Conformer, or Whisper's encoder fine-tuned with CTC."""
+
+    def __init__(self, model: ConformerCTC | WhisperCTC) -> None:
         self.model = model.eval()
-        self.mel = LogMel()
+        self.mel = model.features()
         self.vocabulary = Vocabulary(tuple(model.config.vocab), BLANK, WORD_SEPARATOR, upper_case=False)
-        self.frame_seconds = 4 * HOP / 16000
+        self.frame_seconds = model.frame_seconds
 
     def log_probs(self, audio: np.ndarray) -> torch.Tensor:
         scaled = torch.from_numpy(np.ascontiguousarray(audio * level_gain(audio), dtype=np.float32))
+        window = self.model.max_samples or max(1, len(scaled))
+        pieces = []
         with torch.inference_mode():
-            features = self.mel(scaled.unsqueeze(0))  # [1, frames, mels]
-            frames = torch.tensor([features.shape[1]])
-            log_probs, lengths = self.model(features, frames)
-        return log_probs[0, : int(lengths[0])]
+            for start in range(0, max(1, len(scaled)), window):
+                features = self.mel(scaled[start:start + window].unsqueeze(0))  # [1, frames, mels]
+                log_probs, lengths = self.model(features, torch.tensor([features.shape[1]]))
+                pieces.append(log_probs[0, : int(lengths[0])])
+        return torch.cat(pieces)
 
 
 class Wav2Vec2AcousticModel:
@@ -76,4 +83,6 @@ def load_acoustic_model(folder: Path) -> AcousticModel:
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     if "Wav2Vec2ForCTC" in config.get("architectures", []):
         return Wav2Vec2AcousticModel(folder)
-    return ConformerAcousticModel(ConformerCTC.from_pretrained(folder))
+    if config.get("model_type") == WHISPER_CTC:
+        return CTCAcousticModel(WhisperCTC.from_pretrained(folder))
+    return CTCAcousticModel(ConformerCTC.from_pretrained(folder))

