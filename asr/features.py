@@ -40,8 +40,4 @@ class LogMel(torch.nn.Module):
 
     @staticmethod
     def frame_count(samples: int) -> int:
-        return frame_count(samples)
-
-
-def frame_count(samples: int) -> int:
-    return max(1, (max(samples, WINDOW) - WINDOW) // HOP + 1)
+        return max(1, (max(samples, WINDOW) - WINDOW) // HOP + 1)

@@ -16,12 +16,12 @@ import torch
 import torchaudio
 from torch import nn
 
+from .audio import SAMPLE_RATE
+from .features import HOP, WINDOW  # Whisper's frames are 25 ms every 10 ms too
 from .model import FolderModel
 from .text import TOKENS
 
 MODEL_TYPE = "whisper-ctc"
-WINDOW = 400  # 25 ms at 16 kHz, as Whisper
-HOP = 160  # 10 ms
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ class WhisperLogMel(nn.Module):
     def __init__(self, n_mels: int = 80) -> None:
         super().__init__()
         self.register_buffer("window", torch.hann_window(WINDOW), persistent=False)
-        filters = torchaudio.functional.melscale_fbanks(WINDOW // 2 + 1, 0.0, 8000.0, n_mels, 16000,
-                                                        norm="slaney", mel_scale="slaney")
+        filters = torchaudio.functional.melscale_fbanks(
+            WINDOW // 2 + 1, 0.0, SAMPLE_RATE / 2, n_mels, SAMPLE_RATE, norm="slaney", mel_scale="slaney")
         self.register_buffer("filters", filters, persistent=False)  # [freqs, mels]
 
     def forward(self, audio: torch.Tensor) -> torch.Tensor:
@@ -105,7 +105,7 @@ class WhisperCTC(FolderModel, nn.Module):
 
     @property
     def frame_seconds(self) -> float:
-        return 2 * self.config.stack * HOP / 16000
+        return 2 * self.config.stack * HOP / SAMPLE_RATE
 
     @property
     def max_samples(self) -> int:
