@@ -148,7 +148,7 @@ def bench_asr(runs: int) -> dict:
         heard.append(transcript.text)
         best = speech_parser.parse(transcript.text, now)
         best_intents.append(best.intent)
-        chosen = choose_reading(transcript, speech_parser, best).text
+        chosen = choose_reading(transcript, lambda texts: speech_parser.parse_batch(texts, now), best).text
         readings.append(best if chosen == transcript.text else speech_parser.parse(chosen, now))
         processing += transcript.processing_seconds
         audio_s += len(clip) / 16000

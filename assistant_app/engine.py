@@ -7,7 +7,8 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from time import monotonic
+from typing import Callable, Sequence
 
 from nlu import Interpretation, Parser
 from nlu.parser import default_model_dir, speech_model_dir
@@ -36,6 +37,10 @@ from .storage import ScheduledEvent, Store
 log = logging.getLogger(__name__)
 STATE_KEY = "dialogue"
 MAX_INPUT_CHARS = 1000
+PARSE_REUSE_SECONDS = 10.0
+"""How long a parse is reused for the same words: a spoken request judged whole at a pause is
+the turn a moment later. Not longer: a parse reads dates and times against the clock ("at 7"
+is the next 7 o'clock), so the same words tomorrow mean another moment."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ class Assistant:
         self.parser = parser or Parser.from_pretrained()
         self._speech_parser = speech_parser
         self._loading_speech_parser = threading.Lock()
-        self._parsed: tuple[Parser, str, Interpretation] | None = None
+        self._parsed: dict[tuple[Parser, str], tuple[float, Interpretation]] = {}
         data = paths.resources_dir() / "data"
         self.responses = Responses.load(data / "responses.json", seed)
         self.knowledge = KnowledgeBase([data / "knowledge", self.config_dir / "knowledge"], self._embed)
@@ -149,13 +154,20 @@ class Assistant:
             return self._speech_parser
 
     def parse(self, text: str, parser: Parser | None = None) -> Interpretation:
-        """`parser`'s reading (default: the typed one), remembered for one text: a spoken
-        request is judged whole on the very words that then make the turn."""
+        """`parser`'s reading (default: the typed one), remembered for `PARSE_REUSE_SECONDS`:
+        a spoken request is judged whole on the very words that then make the turn."""
+        return self.parse_batch([text], parser)[0]
+
+    def parse_batch(self, texts: Sequence[str], parser: Parser | None = None) -> list[Interpretation]:
+        """`parse` of several texts, those not remembered parsed in one batch."""
         parser = parser or self.parser
-        parsed = self._parsed
-        if parsed is None or parsed[0] is not parser or parsed[1] != text:
-            parsed = self._parsed = (parser, text, parser.parse(text))
-        return parsed[2]
+        now = monotonic()
+        remembered = {key: entry for key, entry in self._parsed.items() if now - entry[0] < PARSE_REUSE_SECONDS}
+        missing = [text for text in dict.fromkeys(texts) if (parser, text) not in remembered]
+        for text, interpretation in zip(missing, parser.parse_batch(missing) if missing else ()):
+            remembered[(parser, text)] = (now, interpretation)
+        self._parsed = remembered
+        return [remembered[(parser, text)][1] for text in texts]
 
     def _context(self, utterance: str) -> SkillContext:
         return SkillContext(self.store, self.responses, self.state, self.settings, utterance,

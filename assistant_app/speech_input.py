@@ -8,7 +8,7 @@ import logging
 import math
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
@@ -17,7 +17,7 @@ from .skills.apps import installed_apps
 
 if TYPE_CHECKING:
     from asr import Recognizer, Transcript
-    from nlu import Interpretation, Parser
+    from nlu import Interpretation
 
     from .dialogue.state import Response
     from .engine import Assistant
@@ -54,21 +54,25 @@ def user_phrases(assistant: Assistant) -> list[str]:
     return sorted({p for p in phrases if p.strip()})
 
 
-def choose_reading(transcript: Transcript, parser: Parser,
+ParseBatch = Callable[[Sequence[str]], "list[Interpretation]"]
+
+
+def choose_reading(transcript: Transcript, parse_batch: ParseBatch,
                    best: Interpretation | None = None) -> Transcript:
     """The transcript with the reading that makes the most sense as a request as its text.
 
     The recognizer's best-scoring words are often a near miss ("our it please") where a
     slightly lower-scoring reading is a clear request ("lower it please"); the parser's intent
-    confidence tells them apart. `best` is the parse of `transcript.text`, where the caller has
-    it. The returned transcript has no alternatives left to weigh."""
+    confidence tells them apart (`parse_batch` parses texts). `best` is the parse of
+    `transcript.text`, where the caller has it. The returned transcript has no alternatives
+    left to weigh."""
     if not transcript.alternatives or not transcript.text.strip():
         return transcript
-    best = best or parser.parse(transcript.text)
+    best = best or parse_batch([transcript.text])[0]
     if best.intent != "out_of_scope" and best.confidence >= SURE:
         return dataclasses.replace(transcript, alternatives=())
     readings = [(transcript.text, 0.0), *transcript.alternatives[:READINGS - 1]]
-    parses = [best, *parser.parse_batch([text for text, _ in readings[1:]])]
+    parses = [best, *parse_batch([text for text, _ in readings[1:]])]
 
     def sense(index: int) -> float:
         parse, score = parses[index], readings[index][1]
@@ -109,12 +113,12 @@ class SpeechInput:
 
     def choose_reading(self, transcript: Transcript) -> Transcript:
         """`choose_reading` with the assistant's parser, remembered for the last transcript:
-        a request judged whole at a pause is then read again as its turn."""
+        a request judged whole at a pause is then read again as its turn. The assistant
+        remembers the parses too, so the chosen reading is not parsed again for the turn."""
         chosen = self._chosen
         if chosen is None or chosen[0] is not transcript:
-            text = transcript.text
-            best = self.assistant.parse(text, self.parser) if text.strip() else None
-            chosen = (transcript, choose_reading(transcript, self.parser, best))
+            chosen = (transcript, choose_reading(
+                transcript, lambda texts: self.assistant.parse_batch(texts, self.parser)))
             self._chosen = chosen
         return chosen[1]
 

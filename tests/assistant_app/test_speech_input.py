@@ -66,6 +66,28 @@ def test_a_near_miss_is_read_as_the_request_that_makes_sense(assistant, recogniz
     assert turn.response.interpretation.intent == "volume.down"
 
 
+def test_each_reading_is_parsed_once_and_only_for_a_moment(assistant, recognizer, monkeypatch):
+    """The reading chosen among the alternatives makes the turn without a second parse; a
+    parse is not reused later, since it reads dates and times against the clock."""
+    from asr import Transcript
+    from assistant_app import engine
+    from assistant_app.speech_input import SpeechInput
+
+    speech = SpeechInput(assistant, recognizer)
+    parsed: list[str] = []
+    parse_batch = speech.parser.parse_batch
+    monkeypatch.setattr(speech.parser, "parse_batch",
+                        lambda texts, now=None: parsed.extend(texts) or parse_batch(texts, now))
+    heard = Transcript("our it please", True, 0.6, alternatives=(("lower it please", -1.6),))
+    speech.sounds_complete(heard)  # judged at a pause, then taken as the turn
+    assert speech.handle_transcript(heard).response.interpretation.intent == "volume.down"
+    assert sorted(parsed) == ["lower it please", "our it please"]
+    later = engine.monotonic() + engine.PARSE_REUSE_SECONDS + 1
+    monkeypatch.setattr(engine, "monotonic", lambda: later)
+    assistant.parse("lower it please", speech.parser)
+    assert parsed.count("lower it please") == 2
+
+
 def test_a_misheard_question_is_read_by_the_model_that_learned_from_speech(assistant, recognizer):
     """"When will the rice timer go off", heard as "we will the timer go off": the typed model
     reads a cancel into it; the model trained also on what the recognizer hears asks, and
@@ -87,8 +109,8 @@ def test_the_heard_words_stay_if_a_rival_is_far_behind_or_means_the_same(assista
     from assistant_app.speech_input import choose_reading
 
     far = Transcript("our it please", True, 0.6, alternatives=(("lower it please", -200.0),))
-    assert choose_reading(far, assistant.parser).text == "our it please"
+    assert choose_reading(far, assistant.parser.parse_batch).text == "our it please"
     # the same request either way: the acoustics choose the words, so the time stays seven
     # (the parser is surer of "wake me at eleven", and would pick it)
     same = Transcript("make me at seven", True, 0.9, alternatives=(("wake me at eleven", -0.5),))
-    assert choose_reading(same, assistant.parser).text == "make me at seven"
+    assert choose_reading(same, assistant.parser.parse_batch).text == "make me at seven"
