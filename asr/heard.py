@@ -188,13 +188,20 @@ def _words(text: str) -> str:
     return " ".join(spoken_form(text).split())
 
 
-def without_held_out(lines: Sequence[str], held_out: Sequence[Path]) -> list[str]:
-    """`lines` less those that came out the same as a held-out line (a mishearing can turn a
-    training line into a test sentence: "pause the music please" -> "pause the music")."""
-    from nlu.data import parse_markup_line, read_markup_lines
+def held_out_sentences(held_out: Sequence[Path]) -> frozenset[str]:
+    """The spoken words of every line of the markup folders `held_out` (those that exist)."""
+    from nlu.data import read_markup_lines
 
-    taken = {_words(text) for folder in held_out if folder.exists() for _, text, _ in read_markup_lines(folder)}
-    return [line for line in lines if _words(parse_markup_line(line)[1]) not in taken]
+    return frozenset(_words(text) for folder in held_out if folder.exists()
+                     for _, text, _ in read_markup_lines(folder))
+
+
+def without_held_out(lines: Sequence[str], held_out: frozenset[str]) -> list[str]:
+    """`lines` less those that came out the same as a `held_out` sentence (a mishearing can turn
+    a training line into a test sentence: "pause the music please" -> "pause the music")."""
+    from nlu.data import parse_markup_line
+
+    return [line for line in lines if _words(parse_markup_line(line)[1]) not in held_out]
 
 
 def made_from(data: Path, model: Path) -> str:
@@ -222,7 +229,8 @@ def write_heard(out: Path, data: Path, held_out: Sequence[Path] = (), seed: int 
     from .recognizer import model_dir
 
     rows = read_markup_lines(data)
-    lines, runner_lines = (without_held_out(found, held_out) for found in hear(rows, seed, workers))
+    taken = held_out_sentences(held_out)
+    lines, runner_lines = (without_held_out(found, taken) for found in hear(rows, seed, workers))
     fingerprint = f"# made from: {made_from(data, model_dir())}"
     _write_lines(out, lines, [
         "# The training lines as the shipped recognizer hears them: python -m asr hear",

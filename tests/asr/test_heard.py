@@ -6,9 +6,9 @@ import pytest
 
 from nlu.data import bio_tags, parse_markup_line
 
-from asr.heard import (RUNNERS_UP, RUNNERS_UP_FILE, fold_of, heard_line, leave_out_sentences,
-                       made_from, markup_line, runners_up, spoken_words, without_held_out,
-                       write_heard)
+from asr.heard import (RUNNERS_UP, RUNNERS_UP_FILE, fold_of, heard_line, held_out_sentences,
+                       leave_out_sentences, made_from, markup_line, runners_up, spoken_words,
+                       without_held_out, write_heard)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +66,7 @@ def test_each_half_is_decoded_without_its_own_lines():
 def test_lines_heard_as_a_held_out_line_are_dropped(tmp_path):
     (tmp_path / "test.tsv").write_text("media.pause\tpause the music\n")
     lines = ["media.pause\tpause the music", "media.pause\tpause them music please"]
-    assert without_held_out(lines, [tmp_path]) == lines[1:]
+    assert without_held_out(lines, held_out_sentences([tmp_path, tmp_path / "missing"])) == lines[1:]
 
 
 def test_hear_speaks_and_transcribes_training_lines(tmp_path):
