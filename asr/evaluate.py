@@ -64,7 +64,8 @@ def evaluate_manifest(recognizer: Recognizer, manifest: Path, predictions: str |
 
 def tune_decoder(recognizer: Recognizer, manifest: Path,
                  lm_weights: Sequence[float] = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0),
-                 word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0, 3.0)) -> tuple[BeamOptions, list[dict]]:
+                 word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0, 3.0),
+                 ) -> tuple[BeamOptions, list[dict]]:
     """Grid-search the LM weight and word score on a dev manifest (acoustic model run once).
     The grid reaches well past the LM weights that have won so far (2.0 at most)."""
     from .audio import load_audio

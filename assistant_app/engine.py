@@ -78,6 +78,7 @@ class Assistant:
         self._speech_parser = speech_parser
         self._loading_speech_parser = threading.Lock()
         self._parsed: dict[tuple[Parser, str], tuple[float, Interpretation]] = {}
+        self.parse_reuse_seconds = PARSE_REUSE_SECONDS
         data = paths.resources_dir() / "data"
         self.responses = Responses.load(data / "responses.json", seed)
         self.knowledge = KnowledgeBase([data / "knowledge", self.config_dir / "knowledge"], self._embed)
@@ -154,15 +155,17 @@ class Assistant:
             return self._speech_parser
 
     def parse(self, text: str, parser: Parser | None = None) -> Interpretation:
-        """`parser`'s reading (default: the typed one), remembered for `PARSE_REUSE_SECONDS`:
+        """`parser`'s reading (default: the typed one), remembered for `parse_reuse_seconds`:
         a spoken request is judged whole on the very words that then make the turn."""
         return self.parse_batch([text], parser)[0]
 
-    def parse_batch(self, texts: Sequence[str], parser: Parser | None = None) -> list[Interpretation]:
+    def parse_batch(self, texts: Sequence[str],
+                    parser: Parser | None = None) -> list[Interpretation]:
         """`parse` of several texts, those not remembered parsed in one batch."""
         parser = parser or self.parser
         now = monotonic()
-        remembered = {key: entry for key, entry in self._parsed.items() if now - entry[0] < PARSE_REUSE_SECONDS}
+        remembered = {key: entry for key, entry in self._parsed.items()
+                      if now - entry[0] < self.parse_reuse_seconds}
         missing = [text for text in dict.fromkeys(texts) if (parser, text) not in remembered]
         for text, interpretation in zip(missing, parser.parse_batch(missing) if missing else ()):
             remembered[(parser, text)] = (now, interpretation)

@@ -66,7 +66,8 @@ def test_each_half_is_decoded_without_its_own_lines():
 def test_lines_heard_as_a_held_out_line_are_dropped(tmp_path):
     (tmp_path / "test.tsv").write_text("media.pause\tpause the music\n")
     lines = ["media.pause\tpause the music", "media.pause\tpause them music please"]
-    assert without_held_out(lines, held_out_sentences([tmp_path, tmp_path / "missing"])) == lines[1:]
+    held_out = held_out_sentences([tmp_path, tmp_path / "missing"])
+    assert without_held_out(lines, held_out) == lines[1:]
 
 
 def test_hear_speaks_and_transcribes_training_lines(tmp_path):
