@@ -10,6 +10,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from torchaudio.models import Conformer
 
+from .audio import SAMPLE_RATE
 from .features import HOP, N_MELS, LogMel
 from .text import TOKENS
 
@@ -96,7 +97,7 @@ class ConformerCTC(FolderModel, nn.Module):
                                  dropout=config.encoder_dropout)
         self.head = nn.Linear(config.d_model, len(config.vocab))
 
-    frame_seconds = 4 * HOP / 16000
+    frame_seconds = 4 * HOP / SAMPLE_RATE
     max_samples = None
     """Any length at once (the Whisper-based model reads 30 s at a time)."""
 
