@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 import torch
+from torch import nn
 
 from .features import level_gain
 from .model import ConformerCTC
@@ -36,6 +37,10 @@ class AcousticModel(Protocol):
         """16 kHz mono float32 -> [frames, tokens] log-probabilities."""
 
 
+MIN_SAMPLES = 1600
+"""Audio pieces shorter than this (0.1 s at 16 kHz) are padded with silence before the encoder."""
+
+
 class CTCAcousticModel:
     """The project's own models: the Conformer, or Whisper's encoder fine-tuned with CTC."""
 
@@ -51,7 +56,11 @@ class CTCAcousticModel:
         pieces = []
         with torch.inference_mode():
             for start in range(0, max(1, len(scaled)), window):
-                features = self.mel(scaled[start:start + window].unsqueeze(0))  # [1, frames, mels]
+                piece = scaled[start:start + window]
+                # Below a few frames the encoder's subsampling leaves nothing to classify; silence
+                # after the sound gives it the frames it needs and adds no words.
+                piece = nn.functional.pad(piece, (0, max(0, MIN_SAMPLES - len(piece))))
+                features = self.mel(piece.unsqueeze(0))  # [1, frames, mels]
                 log_probs, lengths = self.model(features, torch.tensor([features.shape[1]]))
                 pieces.append(log_probs[0, : int(lengths[0])])
         return torch.cat(pieces)

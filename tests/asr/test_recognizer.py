@@ -85,6 +85,19 @@ def test_silence_and_noise_give_no_command(recognizer):
         assert transcript.text == "" or transcript.confidence < 0.5, transcript
 
 
+def test_a_click_or_a_stray_tail_is_decoded_not_crashed_on(recognizer):
+    """A few milliseconds of sound (a click, the first chunk of a stream), and audio whose last
+    window holds only a few samples, reach the encoder as too few frames to subsample."""
+    rng = np.random.default_rng(2)
+    for samples in (1, 80, 400):
+        click = (0.3 * rng.standard_normal(samples)).astype(np.float32)
+        assert recognizer.decode(click).text == ""
+        assert recognizer.decode(click, final=False).text == ""
+    window = recognizer.acoustic.model.max_samples
+    long_tail = (0.01 * rng.standard_normal(window + 50)).astype(np.float32)
+    assert len(recognizer.acoustic.log_probs(long_tail)) > 1
+
+
 def test_invalid_samples_are_refused(recognizer):
     with pytest.raises(AudioError):
         recognizer.transcribe(np.array([0.0, np.nan, 0.1], np.float32))
