@@ -6,9 +6,10 @@ import random
 import re
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz, process
 
-from nlu.normalize import parse_duration
+from nlu.normalize import find_holiday, holiday_date, parse_duration
 
 from ..dialogue.state import Frame
 from ..formatting import format_date, format_duration, format_time
@@ -19,6 +20,8 @@ _OFFSET = re.compile(r"\b(?:in|after|from now|later|ago|before|will it be|was it
 """Words that make a duration in "what time is it" a shift of the clock ("in 3 hours")."""
 _PAST = re.compile(r"\b(?:ago|before now|was it)\b", re.I)
 _SHIFT_ONLY = re.compile(r"(?:\w+|an?) (?:days?|weeks?|months?|years?)", re.I)
+_SINCE = re.compile(r"\bsince\b", re.I)
+_YEAR = re.compile(r"\b\d{4}\b")
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
@@ -82,13 +85,18 @@ class ConversationSkill(Skill):
         if day is None or day == today:
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")
+        holiday = find_holiday(spoken)  # named as such: "Christmas", not "days until christmas"
+        what = holiday or spoken or format_date(day, today)
+        if day > today and _SINCE.search(ctx.utterance) and not _YEAR.search(spoken):
+            # "how many days since halloween": the last one, not the next (the date slot alone
+            # reads as the next time it comes)
+            day = holiday_date(holiday, day.year - 1) if holiday else day - relativedelta(years=1)
         full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
-        what = spoken or format_date(day, today)
         if _HOW_LONG.search(ctx.utterance):  # "how many days until christmas"
             days = abs((day - today).days)
             key = "date.days_until" if day > today else "date.days_since"
             return Outcome(ctx.say(key, what=what, count=f"{days:,}", s="" if days == 1 else "s", date=full))
-        if _SHIFT_ONLY.fullmatch(spoken):  # "what day is it in 10 days": the span left out "in"
+        if not holiday and _SHIFT_ONLY.fullmatch(spoken):  # "what day is it in 10 days": the span left out "in"
             return Outcome(ctx.say("date.in", what=spoken, date=full))
         if day.strftime("%A").lower() in what.lower():  # "saturday": not "Saturday is Saturday, ..."
             return Outcome(ctx.say("date.that_day", date=full))

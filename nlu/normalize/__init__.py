@@ -6,9 +6,12 @@ from typing import Any
 
 from .datetimes import parse_date, parse_time, part_of_day
 from .durations import parse_duration
+from .holidays import find_holiday, holiday_date
 from .numbers import parse_level, parse_number, words_to_digits
 
 __all__ = [
+    "find_holiday",
+    "holiday_date",
     "normalize_slots",
     "parse_date",
     "parse_duration",

@@ -9,6 +9,7 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
+from .holidays import find_holiday, holiday_date
 from .numbers import words_to_digits
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -18,11 +19,6 @@ _MONTH = {name: i + 1 for i, name in enumerate(MONTHS)}
 _MONTH.update({name[:3]: i + 1 for i, name in enumerate(MONTHS)})
 _MONTH["sept"] = 9
 _MONTH_RE = "|".join(sorted(_MONTH, key=len, reverse=True))
-_HOLIDAYS = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25),
-             "new year's eve": (12, 31), "new years eve": (12, 31),
-             "new year's day": (1, 1), "new years day": (1, 1), "new year": (1, 1),
-             "halloween": (10, 31), "valentine's day": (2, 14), "valentines day": (2, 14),
-             "independence day": (7, 4), "fourth of july": (7, 4), "4th of july": (7, 4)}
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
 _SAME_DAY = ("today", "tonight", "this morning", "this afternoon", "this evening", "now")
 
@@ -71,6 +67,15 @@ def _in_year(month: int, day: int, text: str, today: dt.date) -> dt.date | None:
         return dt.date(int(year.group(1)), month, day)
     except ValueError:
         return None
+
+
+def _holiday(name: str, text: str, today: dt.date) -> dt.date:
+    """The holiday in the year the text names, else the next time it comes."""
+    year = _YEAR.search(text)
+    if year:
+        return holiday_date(name, int(year.group(1)))
+    this_year = holiday_date(name, today.year)
+    return this_year if this_year >= today else holiday_date(name, today.year + 1)
 
 
 def _month_day(text: str, today: dt.date) -> dt.date | None:
@@ -144,9 +149,9 @@ def parse_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
     """The calendar date a phrase names, or None."""
     today = (now or dt.datetime.now()).date()
     cleaned = _clean(text)
-    for name, (month, day) in _HOLIDAYS.items():
-        if name in cleaned:
-            return _in_year(month, day, cleaned, today)
+    holiday = find_holiday(cleaned)
+    if holiday:
+        return _holiday(holiday, cleaned, today)
     for finder in (_relative, _month_day, _weekday, _numeric):
         found = finder(cleaned, today)
         if found:

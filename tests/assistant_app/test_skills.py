@@ -95,6 +95,20 @@ def test_days_until_a_date_are_counted(assistant):
     assert re.search(rf"\b{(christmas - today).days} days?\b", reply) and "December 25" in reply
 
 
+def test_holidays_are_named_and_found_in_any_year(assistant):
+    """Movable holidays too, named as holidays whatever words the question wraps them in."""
+    import datetime as dt
+
+    assert "Thursday, November 28, 2030" in say(assistant, "when is thanksgiving 2030").reply
+    assert "March 28, 2027" in say(assistant, "what's the date of easter 2027").reply
+    reply = say(assistant, "how many days until christmas").reply
+    assert "Christmas" in reply and "days until" not in reply.lower()
+    today = dt.date.today()
+    halloween = dt.date(today.year if today > dt.date(today.year, 10, 31) else today.year - 1, 10, 31)
+    reply = say(assistant, "how many days since halloween").reply
+    assert re.search(rf"\b{(today - halloween).days:,} days? ago\b", reply) and f"October 31, {halloween.year}" in reply
+
+
 def test_time_shifted_by_a_duration_is_told_not_timed(assistant):
     import datetime as dt
 

@@ -65,6 +65,11 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("3 days ago", "2026-11-26"), ("a week ago", "2026-11-22"), ("two weeks from today", "2026-12-13"),
     ("5 days from now", "2026-12-04"), ("last friday", "2026-11-27"), ("last sunday", "2026-11-22"),
     ("10 days", "2026-12-09"),
+    ("christmas eve", "2026-12-24"), ("fourth of july", "2027-07-04"), ("st. patrick's day", "2027-03-17"),
+    ("thanksgiving", "2027-11-25"), ("till thanksgiving", "2027-11-25"), ("easter", "2027-03-28"),
+    ("good friday", "2027-03-26"), ("mother's day", "2027-05-09"), ("fathers day", "2027-06-20"),
+    ("memorial day 2027", "2027-05-31"), ("labour day", "2027-09-06"), ("mlk day", "2027-01-18"),
+    ("thanksgiving 2026", "2026-11-26"),
 ])
 def test_dates_resolve_against_today(text, expected):
     assert parse_date(text, NOW).isoformat() == expected
