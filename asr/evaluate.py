@@ -62,12 +62,14 @@ def evaluate_manifest(recognizer: Recognizer, manifest: Path, predictions: str |
     return report
 
 
-def tune_decoder(recognizer: Recognizer, manifest: Path,
-                 lm_weights: Sequence[float] = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0),
-                 word_scores: Sequence[float] = (-1.0, 0.0, 1.0, 2.0, 3.0),
-                 ) -> tuple[BeamOptions, list[dict]]:
-    """Grid-search the LM weight and word score on a dev manifest (acoustic model run once).
-    The grid reaches well past the LM weights that have won so far (2.0 at most)."""
+LM_WEIGHTS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+WORD_SCORES = (-1.0, 0.0, 1.0, 2.0, 3.0)
+"""The grid `tune_decoder` searches: well past the settings that have won so far (2.0 at most)."""
+
+
+def tune_decoder(recognizer: Recognizer, manifest: Path, lm_weights: Sequence[float] = LM_WEIGHTS,
+                 word_scores: Sequence[float] = WORD_SCORES) -> tuple[BeamOptions, list[dict]]:
+    """Grid-search the LM weight and word score on a dev manifest (acoustic model run once)."""
     from .audio import load_audio
     from .decoding import LexiconDecoder
 
