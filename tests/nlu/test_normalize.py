@@ -67,7 +67,7 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("10 days", "2026-12-09"),
     ("christmas eve", "2026-12-24"), ("fourth of july", "2027-07-04"), ("st. patrick's day", "2027-03-17"),
     ("thanksgiving", "2027-11-25"), ("till thanksgiving", "2027-11-25"), ("easter", "2027-03-28"),
-    ("good friday", "2027-03-26"), ("mother's day", "2027-05-09"), ("fathers day", "2027-06-20"),
+    ("good friday", "2027-03-26"), ("easter monday", "2027-03-29"), ("mother's day", "2027-05-09"), ("fathers day", "2027-06-20"),
     ("memorial day 2027", "2027-05-31"), ("labour day", "2027-09-06"), ("mlk day", "2027-01-18"),
     ("thanksgiving 2026", "2026-11-26"),
 ])
