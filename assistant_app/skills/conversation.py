@@ -22,6 +22,9 @@ _PAST = re.compile(r"\b(?:ago|before now|was it)\b", re.I)
 _SHIFT_ONLY = re.compile(r"(?:\w+|an?) (?:days?|weeks?|months?|years?)", re.I)
 _SINCE = re.compile(r"\bsince\b", re.I)
 _YEAR = re.compile(r"\b\d{4}\b")
+_LEADING_LINK = re.compile(r"^(?:days?\s+)?(?:since|until|till|til|'til|to)\s+", re.I)
+"""Words of the question the date span sometimes starts with ("days until friday")."""
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
@@ -86,11 +89,14 @@ class ConversationSkill(Skill):
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")
         holiday = find_holiday(spoken)  # named as such: "Christmas", not "days until christmas"
-        what = holiday or spoken or format_date(day, today)
+        what = holiday or _LEADING_LINK.sub("", spoken) or format_date(day, today)
         if day > today and _SINCE.search(ctx.utterance) and not _YEAR.search(spoken):
             # "how many days since halloween": the last one, not the next (the date slot alone
             # reads as the next time it comes)
-            day = holiday_date(holiday, day.year - 1) if holiday else day - relativedelta(years=1)
+            if holiday:
+                day = holiday_date(holiday, day.year - 1)
+            else:  # a weekday comes back every week, a date every year
+                day -= relativedelta(weeks=1) if _WEEKDAY.search(spoken) else relativedelta(years=1)
         full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
         if _HOW_LONG.search(ctx.utterance):  # "how many days until christmas"
             days = abs((day - today).days)

@@ -109,6 +109,15 @@ def test_holidays_are_named_and_found_in_any_year(assistant):
     assert re.search(rf"\b{(today - halloween).days:,} days? ago\b", reply) and f"October 31, {halloween.year}" in reply
 
 
+def test_days_since_a_weekday_count_back_to_the_last_one(assistant):
+    import datetime as dt
+
+    three_days_ago = dt.date.today() - dt.timedelta(days=3)
+    reply = say(assistant, f"how many days since {three_days_ago:%A}").reply.lower()
+    assert "3 days ago" in reply and f"{three_days_ago:%B} {three_days_ago.day}".lower() in reply
+    assert not reply.startswith("since")
+
+
 def test_time_shifted_by_a_duration_is_told_not_timed(assistant):
     import datetime as dt
 
