@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz, process
 
 from nlu.normalize import find_holiday, holiday_date, parse_duration
+from nlu.normalize.datetimes import MONTHS, WEEKDAYS
 
 from ..dialogue.state import Frame
 from ..formatting import format_date, format_duration, format_time
@@ -24,7 +25,8 @@ _SINCE = re.compile(r"\bsince\b", re.I)
 _YEAR = re.compile(r"\b\d{4}\b")
 _LEADING_LINK = re.compile(r"^(?:days?\s+)?(?:since|until|till|til|'til|to)\s+", re.I)
 """Words of the question the date span sometimes starts with ("days until friday")."""
-_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.I)
+_CALENDAR_NAME = re.compile(r"\b(?:" + "|".join(MONTHS + WEEKDAYS) + r")\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
@@ -89,7 +91,8 @@ class ConversationSkill(Skill):
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")
         holiday = find_holiday(spoken)  # named as such: "Christmas", not "days until christmas"
-        what = holiday or _LEADING_LINK.sub("", spoken) or format_date(day, today)
+        said = _CALENDAR_NAME.sub(lambda name: name.group(0).capitalize(), _LEADING_LINK.sub("", spoken))
+        what = holiday or said or format_date(day, today)
         if day > today and _SINCE.search(ctx.utterance) and not _YEAR.search(spoken):
             # "how many days since halloween": the last one, not the next (the date slot alone
             # reads as the next time it comes)

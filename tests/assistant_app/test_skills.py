@@ -116,6 +116,7 @@ def test_days_since_a_weekday_count_back_to_the_last_one(assistant):
     reply = say(assistant, f"how many days since {three_days_ago:%A}").reply.lower()
     assert "3 days ago" in reply and f"{three_days_ago:%B} {three_days_ago.day}".lower() in reply
     assert not reply.startswith("since")
+    assert "march 3" not in say(assistant, "how many days until march 3").reply  # "March 3 is ..."
 
 
 def test_time_shifted_by_a_duration_is_told_not_timed(assistant):
