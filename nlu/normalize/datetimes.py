@@ -5,11 +5,12 @@ against `now`; a time without a date is the next time that clock time comes."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from dateutil.relativedelta import relativedelta
 
-from .holidays import find_holiday, holiday_date
+from .holidays import Rule, find_holiday, fixed_date, holiday_date
 from .numbers import words_to_digits
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -29,10 +30,11 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _next_yearly(month: int, day: int, today: dt.date) -> dt.date | None:
+def _next_yearly(on: Rule, today: dt.date) -> dt.date | None:
+    """The next time (today included) a yearly date comes; None if it never does."""
     for year in (today.year, today.year + 1):
         try:
-            candidate = dt.date(year, month, day)
+            candidate = on(year)
         except ValueError:
             return None
         if candidate >= today:
@@ -58,24 +60,15 @@ _YEAR = re.compile(r"\b(1[6-9]\d\d|2[01]\d\d)\b")
 """A year said with a date ("July 4th 1976", "christmas 2030")."""
 
 
-def _in_year(month: int, day: int, text: str, today: dt.date) -> dt.date | None:
-    """The date in the year the text names, else the next time it comes."""
+def _in_year(on: Rule, text: str, today: dt.date) -> dt.date | None:
+    """A yearly date (`on`: year -> date) in the year the text names, else the next time it comes."""
     year = _YEAR.search(text)
     if not year:
-        return _next_yearly(month, day, today)
+        return _next_yearly(on, today)
     try:
-        return dt.date(int(year.group(1)), month, day)
+        return on(int(year.group(1)))
     except ValueError:
         return None
-
-
-def _holiday(name: str, text: str, today: dt.date) -> dt.date:
-    """The holiday in the year the text names, else the next time it comes."""
-    year = _YEAR.search(text)
-    if year:
-        return holiday_date(name, int(year.group(1)))
-    this_year = holiday_date(name, today.year)
-    return this_year if this_year >= today else holiday_date(name, today.year + 1)
 
 
 def _month_day(text: str, today: dt.date) -> dt.date | None:
@@ -85,7 +78,8 @@ def _month_day(text: str, today: dt.date) -> dt.date | None:
     ):
         match = re.search(pattern, text)
         if match:
-            return _in_year(_MONTH[match.group(month_group)], int(match.group(day_group)), text, today)
+            month, day = _MONTH[match.group(month_group)], int(match.group(day_group))
+            return _in_year(fixed_date(month, day), text, today)
     return None
 
 
@@ -104,7 +98,7 @@ def _numeric(text: str, today: dt.date) -> dt.date | None:
                 return dt.date(int(year) + (2000 if len(year) == 2 else 0), int(month), int(day))
             except ValueError:
                 return None
-        return _next_yearly(int(month), int(day), today)
+        return _next_yearly(fixed_date(int(month), int(day)), today)
     day_only = re.fullmatch(rf"(?:the\s+)?{_ORDINAL}", text)
     if day_only:  # "the 5th": this month, or next month once it has passed
         day = int(day_only.group(1))
@@ -151,7 +145,7 @@ def parse_date(text: str, now: dt.datetime | None = None) -> dt.date | None:
     cleaned = _clean(text)
     holiday = find_holiday(cleaned)
     if holiday:
-        return _holiday(holiday, cleaned, today)
+        return _in_year(functools.partial(holiday_date, holiday), cleaned, today)
     for finder in (_relative, _month_day, _weekday, _numeric):
         found = finder(cleaned, today)
         if found:

@@ -12,7 +12,8 @@ from dateutil.relativedelta import MO, SU, TH, relativedelta
 Rule = Callable[[int], dt.date]
 
 
-def _fixed(month: int, day: int) -> Rule:
+def fixed_date(month: int, day: int) -> Rule:
+    """The same month and day every year (ValueError in a year without it: February 29)."""
     return lambda year: dt.date(year, month, day)
 
 
@@ -23,17 +24,17 @@ def _weekday_of(month: int, weekday: relativedelta) -> Rule:
 
 
 HOLIDAYS: dict[str, Rule] = {
-    "New Year's Day": _fixed(1, 1), "Martin Luther King Jr. Day": _weekday_of(1, MO(+3)),
-    "Groundhog Day": _fixed(2, 2), "Valentine's Day": _fixed(2, 14),
-    "Presidents' Day": _weekday_of(2, MO(+3)), "St. Patrick's Day": _fixed(3, 17),
-    "April Fools' Day": _fixed(4, 1), "Good Friday": lambda year: easter(year) - dt.timedelta(days=2),
+    "New Year's Day": fixed_date(1, 1), "Martin Luther King Jr. Day": _weekday_of(1, MO(+3)),
+    "Groundhog Day": fixed_date(2, 2), "Valentine's Day": fixed_date(2, 14),
+    "Presidents' Day": _weekday_of(2, MO(+3)), "St. Patrick's Day": fixed_date(3, 17),
+    "April Fools' Day": fixed_date(4, 1), "Good Friday": lambda year: easter(year) - dt.timedelta(days=2),
     "Easter": easter, "Easter Monday": lambda year: easter(year) + dt.timedelta(days=1),
-    "Earth Day": _fixed(4, 22), "Mother's Day": _weekday_of(5, SU(+2)),
+    "Earth Day": fixed_date(4, 22), "Mother's Day": _weekday_of(5, SU(+2)),
     "Memorial Day": _weekday_of(5, MO(-1)), "Father's Day": _weekday_of(6, SU(+3)),
-    "Juneteenth": _fixed(6, 19), "Independence Day": _fixed(7, 4), "Labor Day": _weekday_of(9, MO(+1)),
-    "Halloween": _fixed(10, 31), "Veterans Day": _fixed(11, 11), "Thanksgiving": _weekday_of(11, TH(+4)),
-    "Christmas Eve": _fixed(12, 24), "Christmas": _fixed(12, 25), "Boxing Day": _fixed(12, 26),
-    "New Year's Eve": _fixed(12, 31),
+    "Juneteenth": fixed_date(6, 19), "Independence Day": fixed_date(7, 4), "Labor Day": _weekday_of(9, MO(+1)),
+    "Halloween": fixed_date(10, 31), "Veterans Day": fixed_date(11, 11), "Thanksgiving": _weekday_of(11, TH(+4)),
+    "Christmas Eve": fixed_date(12, 24), "Christmas": fixed_date(12, 25), "Boxing Day": fixed_date(12, 26),
+    "New Year's Eve": fixed_date(12, 31),
 }
 
 _OTHER_NAMES = {
