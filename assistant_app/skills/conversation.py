@@ -6,10 +6,9 @@ import random
 import re
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
 from rapidfuzz import fuzz, process
 
-from nlu.normalize import find_holiday, holiday_date, parse_duration
+from nlu.normalize import find_holiday, parse_date, parse_duration
 from nlu.normalize.datetimes import MONTHS, WEEKDAYS
 
 from ..dialogue.state import Frame
@@ -22,10 +21,8 @@ _OFFSET = re.compile(r"\b(?:in|after|from now|later|ago|before|will it be|was it
 _PAST = re.compile(r"\b(?:ago|before now|was it)\b", re.I)
 _SHIFT_ONLY = re.compile(r"(?:\w+|an?) (?:days?|weeks?|months?|years?)", re.I)
 _SINCE = re.compile(r"\bsince\b", re.I)
-_YEAR = re.compile(r"\b\d{4}\b")
 _LEADING_LINK = re.compile(r"^(?:days?\s+)?(?:since|until|till|til|'til|to)\s+", re.I)
 """Words of the question the date span sometimes starts with ("days until friday")."""
-_WEEKDAY = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.I)
 _CALENDAR_NAME = re.compile(r"\b(?:" + "|".join(MONTHS + WEEKDAYS) + r")\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
@@ -91,15 +88,12 @@ class ConversationSkill(Skill):
             return Outcome(ctx.say("date.today", date=f"{today.strftime('%A, %B')} {today.day}, {today.year}"))
         spoken = frame.texts.get("date", "")
         holiday = find_holiday(spoken)  # named as such: "Christmas", not "days until christmas"
-        said = _CALENDAR_NAME.sub(lambda name: name.group(0).capitalize(), _LEADING_LINK.sub("", spoken))
-        what = holiday or said or format_date(day, today)
-        if day > today and _SINCE.search(ctx.utterance) and not _YEAR.search(spoken):
-            # "how many days since halloween": the last one, not the next (the date slot alone
-            # reads as the next time it comes)
-            if holiday:
-                day = holiday_date(holiday, day.year - 1)
-            else:  # a weekday comes back every week, a date every year
-                day -= relativedelta(weeks=1) if _WEEKDAY.search(spoken) else relativedelta(years=1)
+        said = _LEADING_LINK.sub("", spoken)
+        named = _CALENDAR_NAME.sub(lambda name: name.group(0).capitalize(), said)
+        what = holiday or named or format_date(day, today)
+        if day > today and _SINCE.search(ctx.utterance):
+            # "how many days since halloween": the last one; the date slot alone reads as the next
+            day = parse_date(f"last {said}", ctx.now()) or day
         full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
         if _HOW_LONG.search(ctx.utterance):  # "how many days until christmas"
             days = abs((day - today).days)

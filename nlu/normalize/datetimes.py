@@ -60,13 +60,19 @@ _YEAR = re.compile(r"\b(1[6-9]\d\d|2[01]\d\d)\b")
 """A year said with a date ("July 4th 1976", "christmas 2030")."""
 
 
+_LAST = re.compile(r"\b(?:last|past)\b")
+
+
 def _in_year(on: Rule, text: str, today: dt.date) -> dt.date | None:
-    """A yearly date (`on`: year -> date) in the year the text names, else the next time it comes."""
+    """A yearly date (`on`: year -> date) in the year the text names, else the last time it came
+    ("last christmas", as "last friday" is read), else the next time it comes."""
     year = _YEAR.search(text)
-    if not year:
+    if not year and not _LAST.search(text):
         return _next_yearly(on, today)
     try:
-        return on(int(year.group(1)))
+        if year:
+            return on(int(year.group(1)))
+        return next(day for day in (on(today.year), on(today.year - 1)) if day < today)
     except ValueError:
         return None
 

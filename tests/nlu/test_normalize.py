@@ -69,7 +69,8 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("thanksgiving", "2027-11-25"), ("till thanksgiving", "2027-11-25"), ("easter", "2027-03-28"),
     ("good friday", "2027-03-26"), ("easter monday", "2027-03-29"), ("mother's day", "2027-05-09"), ("fathers day", "2027-06-20"),
     ("memorial day 2027", "2027-05-31"), ("labour day", "2027-09-06"), ("mlk day", "2027-01-18"),
-    ("thanksgiving 2026", "2026-11-26"),
+    ("thanksgiving 2026", "2026-11-26"), ("last christmas", "2025-12-25"), ("last thanksgiving", "2026-11-26"),
+    ("last march 3rd", "2026-03-03"),
 ])
 def test_dates_resolve_against_today(text, expected):
     assert parse_date(text, NOW).isoformat() == expected
