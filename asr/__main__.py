@@ -1,4 +1,4 @@
-"""python -m asr prepare|train|transcribe|evaluate|tune|hear"""
+"""python -m asr prepare|train|interpolate|transcribe|evaluate|tune|hear"""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,23 @@ def _train(args: argparse.Namespace) -> int:
     if args.peak_lr is not None:
         options = dataclasses.replace(options, peak_lr=args.peak_lr)
     print(train(options))
+    return 0
+
+
+def _interpolate(args: argparse.Namespace) -> int:
+    import shutil
+
+    from .model import CONFIG_NAME, WEIGHTS_NAME
+    from .whisper_ctc import WhisperCTC
+
+    source, out = Path(args.model), Path(args.out)
+    if source.resolve() == out.resolve():
+        raise SystemExit("--out must be another folder than --model")
+    WhisperCTC.from_pretrained(source).toward_whisper(args.keep).save_pretrained(out)
+    for path in source.iterdir():  # the decoder's settings and sentences travel with the model
+        if path.is_file() and path.name not in (CONFIG_NAME, WEIGHTS_NAME):
+            shutil.copyfile(path, out / path.name)
+    print(out)
     return 0
 
 
@@ -132,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the Conformer from nothing, or Whisper tiny.en's encoder fine-tuned")
     fit.add_argument("--peak-lr", type=float, help="peak learning rate (default 1.5e-3; whisper: 2e-4)")
     fit.set_defaults(run=_train)
+    mix = commands.add_parser("interpolate", help="move a fine-tuned Whisper-CTC model's encoder back "
+                                                  "toward Whisper's own weights (WiSE-FT)")
+    mix.add_argument("--model", required=True, help="a trained whisper-ctc folder")
+    mix.add_argument("--keep", type=float, required=True, help="share of the fine-tuned weights, 0 to 1")
+    mix.add_argument("--out", required=True)
+    mix.set_defaults(run=_interpolate)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):
         command = commands.add_parser(name, help=f"{name} speech with a trained model")
         if name == "transcribe":

@@ -150,6 +150,21 @@ class WhisperCTC(FolderModel, nn.Module):
             raise ValueError(f"Whisper weights do not fit: missing {missing}, unexpected {unexpected}")
         return model
 
+    def toward_whisper(self, keep: float) -> WhisperCTC:
+        """A copy whose encoder weights are `keep` of this model's and the rest Whisper's own; the
+        CTC head stays as trained. Interpolating a fine-tuned model back toward its start (WiSE-FT,
+        Wortsman et al. 2022) gives back some of the robustness fine-tuning wore away: the
+        project's training speech is mostly synthetic, Whisper's was real."""
+        if not 0.0 <= keep <= 1.0:
+            raise ValueError(f"keep must lie between 0 and 1, not {keep}")
+        start = WhisperCTC.from_whisper(self.config).state_dict()
+        state = {name: value if name.startswith("head.") or not value.is_floating_point()
+                 else keep * value + (1.0 - keep) * start[name]
+                 for name, value in self.state_dict().items()}
+        model = WhisperCTC(self.config)
+        model.load_state_dict(state)
+        return model.eval()
+
 
 # This module's parameter names -> CTranslate2's (under "encoder/"); its qkv is one fused matrix too.
 _CT2_NAMES = (("conv1.weight", "conv1/weight"), ("conv1.bias", "conv1/bias"),

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from asr.__main__ import main as asr_main
 from asr.acoustic import CTCAcousticModel, load_acoustic_model
 from asr.model import ConformerCTC, ConformerCTCConfig
 from asr.train import TrainOptions, _learning_rate, train
@@ -74,3 +75,26 @@ def test_whisper_encoder_fine_tunes_with_ctc_and_reads_long_audio_in_windows(tin
     assert acoustic.frame_seconds == 0.04
     assert abs(log_probs.shape[0] - 35 / 0.04) <= 2  # two windows, 30 s and 5 s
     assert torch.allclose(log_probs.exp().sum(-1), torch.ones(log_probs.shape[0]), atol=1e-3)
+
+
+def test_interpolating_toward_whisper_moves_the_encoder_part_way_back_and_keeps_the_head(tmp_path):
+    start = WhisperCTC.from_whisper()
+    tuned_state = {name: value + 0.01 if name.startswith("blocks.") else value
+                   for name, value in start.state_dict().items()}
+    tuned_state["head.weight"] = torch.full_like(tuned_state["head.weight"], 0.5)
+    tuned = WhisperCTC(start.config)
+    tuned.load_state_dict(tuned_state)
+    tuned.save_pretrained(tmp_path / "tuned")
+    (tmp_path / "tuned" / "decoder.json").write_text('{"lm_weight": 2.0, "word_score": 2.0}')
+
+    assert asr_main(["interpolate", "--model", str(tmp_path / "tuned"), "--keep", "0.25",
+                     "--out", str(tmp_path / "mixed")]) == 0
+    mixed = WhisperCTC.from_pretrained(tmp_path / "mixed").state_dict()
+    saved = WhisperCTC.from_pretrained(tmp_path / "tuned").state_dict()  # fp16 on disk, as shipped
+    moved = mixed["blocks.2.mlp.0.weight"] - start.state_dict()["blocks.2.mlp.0.weight"]
+    assert torch.allclose(moved, torch.full_like(moved, 0.0025), atol=1e-3)
+    assert torch.equal(mixed["head.weight"], saved["head.weight"])
+    assert torch.allclose(mixed["conv1.weight"], saved["conv1.weight"], atol=1e-3)  # never tuned: unchanged
+    assert (tmp_path / "mixed" / "decoder.json").read_text() == '{"lm_weight": 2.0, "word_score": 2.0}'
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        tuned.toward_whisper(1.5)
