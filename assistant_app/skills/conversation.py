@@ -20,7 +20,8 @@ _OFFSET = re.compile(r"\b(?:in|after|from now|later|ago|before|will it be|was it
 """Words that make a duration in "what time is it" a shift of the clock ("in 3 hours")."""
 _PAST = re.compile(r"\b(?:ago|before now|was it)\b", re.I)
 _SHIFT_ONLY = re.compile(r"(?:\w+|an?) (?:days?|weeks?|months?|years?)", re.I)
-_SINCE = re.compile(r"\bsince\b", re.I)
+_SINCE = re.compile(r"\b(?:since|ago)\b", re.I)
+"""A count back to the last one ("how long ago was easter"), not forward to the next."""
 _LEADING_LINK = re.compile(r"^(?:days?\s+)?(?:since|until|till|til|'til|to)\s+", re.I)
 """Words of the question the date span sometimes starts with ("days until friday")."""
 _CALENDAR_NAME = re.compile(r"\b(?:" + "|".join(MONTHS + WEEKDAYS) + r")\b", re.I)

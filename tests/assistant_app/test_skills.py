@@ -119,6 +119,15 @@ def test_days_since_a_weekday_count_back_to_the_last_one(assistant):
     assert "march 3" not in say(assistant, "how many days until march 3").reply  # "March 3 is ..."
 
 
+def test_how_long_ago_counts_back_to_the_last_one(assistant):
+    import datetime as dt
+
+    today = dt.date.today()
+    valentines = dt.date(today.year if today >= dt.date(today.year, 2, 14) else today.year - 1, 2, 14)
+    reply = say(assistant, "how long ago was valentine's day").reply
+    assert f"{(today - valentines).days:,} days ago" in reply and f"February 14, {valentines.year}" in reply
+
+
 def test_time_shifted_by_a_duration_is_told_not_timed(assistant):
     import datetime as dt
 
