@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable, Iterator
 
 from dateutil.relativedelta import relativedelta
 
@@ -31,15 +32,18 @@ def _clean(text: str) -> str:
 
 
 def _next_yearly(on: Rule, today: dt.date) -> dt.date | None:
-    """The next time (today included) a yearly date comes; None if it never does."""
-    for year in (today.year, today.year + 1):
+    """The next time (today included) a yearly date comes ("feb 29": in the next leap year);
+    None if it never does."""
+    return next((day for day in _occurrences(on, range(today.year, today.year + 9)) if day >= today), None)
+
+
+def _occurrences(on: Rule, years: Iterable[int]) -> Iterator[dt.date]:
+    """The yearly date in each of `years` that has it (February 29 only in leap years)."""
+    for year in years:
         try:
-            candidate = on(year)
+            yield on(year)
         except ValueError:
-            return None
-        if candidate >= today:
-            return candidate
-    return None
+            continue
 
 
 def _weekday(text: str, today: dt.date) -> dt.date | None:
@@ -69,12 +73,9 @@ def _in_year(on: Rule, text: str, today: dt.date) -> dt.date | None:
     year = _YEAR.search(text)
     if not year and not _LAST.search(text):
         return _next_yearly(on, today)
-    try:
-        if year:
-            return on(int(year.group(1)))
-        return next(day for day in (on(today.year), on(today.year - 1)) if day < today)
-    except ValueError:
-        return None
+    if year:
+        return next(_occurrences(on, [int(year.group(1))]), None)
+    return next((day for day in _occurrences(on, range(today.year, today.year - 9, -1)) if day < today), None)
 
 
 def _month_day(text: str, today: dt.date) -> dt.date | None:

@@ -71,9 +71,15 @@ def test_time_on_a_later_day_prefers_morning_for_alarm_hours():
     ("memorial day 2027", "2027-05-31"), ("labour day", "2027-09-06"), ("mlk day", "2027-01-18"),
     ("thanksgiving 2026", "2026-11-26"), ("last christmas", "2025-12-25"), ("last thanksgiving", "2026-11-26"),
     ("last march 3rd", "2026-03-03"),
+    ("feb 29", "2028-02-29"), ("2/29", "2028-02-29"), ("last february 29th", "2024-02-29"),
 ])
 def test_dates_resolve_against_today(text, expected):
     assert parse_date(text, NOW).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["february 30", "2/30", "feb 29 2027", "13/45"])
+def test_days_no_calendar_has_resolve_to_nothing(text):
+    assert parse_date(text, NOW) is None
 
 
 @pytest.mark.parametrize("text, number", [
