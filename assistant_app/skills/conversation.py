@@ -25,6 +25,7 @@ _SINCE = re.compile(r"\b(?:since|ago)\b", re.I)
 _LEADING_LINK = re.compile(r"^(?:days?\s+)?(?:since|until|till|til|'til|to)\s+", re.I)
 """Words of the question the date span sometimes starts with ("days until friday")."""
 _CALENDAR_NAME = re.compile(r"\b(?:" + "|".join(MONTHS + WEEKDAYS) + r")\b", re.I)
+_IN_WEEKS = re.compile(r"\bhow many weeks\b|\bweeks (?:until|till|to|since|ago|left)\b", re.I)
 _HOW_LONG = re.compile(r"\bhow (?:many (?:days|weeks|more days)|long)\b|\bdays? (?:until|till|to go|left)\b", re.I)
 
 
@@ -43,6 +44,17 @@ class Jokes:
         if not self._queue:
             self._queue = self._random.sample(self.jokes, len(self.jokes))
         return self._queue.pop()
+
+
+def _day_span(days: int, question: str) -> str:
+    """A count of days as "20 days", or as "2 weeks and 6 days" when the question counts weeks."""
+    def count(number: int, unit: str) -> str:
+        return f"{number:,} {unit}{'' if number == 1 else 's'}"
+
+    weeks, rest = divmod(days, 7)
+    if not _IN_WEEKS.search(question) or not weeks:
+        return count(days, "day")
+    return count(weeks, "week") + (f" and {count(rest, 'day')}" if rest else "")
 
 
 class ConversationSkill(Skill):
@@ -97,9 +109,8 @@ class ConversationSkill(Skill):
             day = parse_date(f"last {said}", ctx.now()) or day
         full = f"{day.strftime('%A, %B')} {day.day}, {day.year}"
         if _HOW_LONG.search(ctx.utterance):  # "how many days until christmas"
-            days = abs((day - today).days)
             key = "date.days_until" if day > today else "date.days_since"
-            return Outcome(ctx.say(key, what=what, count=f"{days:,}", s="" if days == 1 else "s", date=full))
+            return Outcome(ctx.say(key, what=what, span=_day_span(abs((day - today).days), ctx.utterance), date=full))
         if not holiday and _SHIFT_ONLY.fullmatch(spoken):  # "what day is it in 10 days": the span left out "in"
             return Outcome(ctx.say("date.in", what=spoken, date=full))
         if day.strftime("%A").lower() in what.lower():  # "saturday": not "Saturday is Saturday, ..."

@@ -119,6 +119,18 @@ def test_days_since_a_weekday_count_back_to_the_last_one(assistant):
     assert "march 3" not in say(assistant, "how many days until march 3").reply  # "March 3 is ..."
 
 
+def test_a_count_in_weeks_is_answered_in_weeks(assistant):
+    import datetime as dt
+
+    today = dt.date.today()
+    christmas = dt.date(today.year if today <= dt.date(today.year, 12, 25) else today.year + 1, 12, 25)
+    weeks, days = divmod((christmas - today).days, 7)
+    reply = say(assistant, "how many weeks until christmas").reply
+    if weeks:
+        assert re.search(rf"\b{weeks} weeks?\b", reply) and (not days or re.search(rf"\band {days} days?\b", reply))
+    assert re.search(rf"\b{(christmas - today).days} days?\b", say(assistant, "how many days until christmas").reply)
+
+
 def test_how_long_ago_counts_back_to_the_last_one(assistant):
     import datetime as dt
 
