@@ -46,7 +46,7 @@ recognizer's WER was 21.8 % on its dev set and 35.7 % on real voices, with 0.6 s
 
 
 def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: float = SEGMENT_PAD_SECONDS,
-                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6,
+                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6, min_speech_seconds: float = 0.1,
                     probabilities: Sequence[float] | None = None) -> list[tuple[int, int]]:
     """(start, end) sample ranges of speech in 16 kHz audio, padded, none longer than `max_seconds`;
     pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole.
@@ -60,7 +60,8 @@ def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: floa
         return []
     options = dict(threshold=threshold, sampling_rate=SAMPLE_RATE,
                    speech_pad_ms=int(pad_seconds * 1000), max_speech_duration_s=max_seconds,
-                   min_silence_duration_ms=int(min_gap_seconds * 1000))
+                   min_silence_duration_ms=int(min_gap_seconds * 1000),
+                   min_speech_duration_ms=int(min_speech_seconds * 1000))
     if probabilities is not None:
         frames = -(-audio.size // FRAME)
         known = list(probabilities[:frames])
