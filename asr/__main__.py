@@ -115,8 +115,9 @@ def _tune(args: argparse.Namespace) -> int:
 
 def _hear(args: argparse.Namespace) -> int:
     from .heard import RUNNERS_UP_FILE, write_heard
+    from .prepare import HELD_OUT_SPLITS
 
-    held_out = [Path(args.data).parent / split for split in ("test", "dev", "blind")]
+    held_out = [Path(args.data).parent / split for split in HELD_OUT_SPLITS]
     count = write_heard(Path(args.out), Path(args.data), held_out, seed=args.seed, workers=args.workers)
     print(f"{count} heard lines in {args.out}, their runner-up readings in "
           f"{Path(args.out).parent / RUNNERS_UP_FILE}")

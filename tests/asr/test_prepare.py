@@ -4,7 +4,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from asr.lm import read_background_words
-from asr.prepare import Utterance, _assign_share, lm_sentences, write_background_words
+from asr.prepare import Utterance, _assign_share, _nlu_sentences, command_texts, lm_sentences, write_background_words
 from asr.text import TOKENS, spoken_form
 from asr.voices import kokoro_voices
 
@@ -42,6 +42,20 @@ def test_language_model_sentences_include_the_real_transcripts_once():
             Utterance(Path("c.wav"), "set a timer", "real:speechocean762")]
     sentences = lm_sentences(["set a timer", "what time is it"], real)
     assert sentences == ["set a timer", "what time is it", "three"]
+
+
+def test_no_substituted_copy_says_a_held_out_line(tmp_path):
+    """A slot-substituted copy of a training line can happen to say a held-out line word for word:
+    it is left out of the speech and the decoder's sentences, the training lines themselves are not."""
+    from nlu.data import read_markup_lines
+
+    (tmp_path / "train").mkdir(), (tmp_path / "test").mkdir()
+    (tmp_path / "train" / "a.tsv").write_text("alarm.set\twake me at [six](time)\nalarm.set\tcall me at [seven](time)\n")
+    copies = command_texts(read_markup_lines(tmp_path / "train"), 3)[2:]
+    (tmp_path / "test" / "a.tsv").write_text(f"alarm.set\t{copies[0]}\nalarm.set\tcall me at seven\n")
+    kept = _nlu_sentences(tmp_path / "train", 3)
+    assert copies[0] not in kept
+    assert kept[:2] == ["wake me at six", "call me at seven"] and copies[1:] == kept[2:]
 
 
 def test_the_shipped_decoder_knows_every_training_command_and_no_held_out_one():
