@@ -135,7 +135,10 @@ def bench_asr(runs: int) -> dict:
 
     from .speech_input import choose_reading
 
-    recognizer, typed_parser = Recognizer.from_pretrained(), Parser.from_pretrained()
+    before = _resident_mb()
+    recognizer = Recognizer.from_pretrained()
+    recognizer_mb = _resident_mb() - before  # acoustic model, lexicon and n-gram decoder
+    typed_parser = Parser.from_pretrained()
     speech_parser = Parser.from_pretrained(speech_model_dir())  # what the assistant reads speech with
     rows = [row for row in read_markup_lines(_resources() / "data/nlu/test") if speakable(row[1])]
     rows = rows[:: max(1, len(rows) // runs)][:runs]  # (emoji-only lines cannot be spoken)
@@ -183,7 +186,26 @@ def bench_asr(runs: int) -> dict:
             "intent_accuracy_from_speech": round(float(from_speech), 4),
             "intent_accuracy_from_best_reading": round(float(from_best), 4),
             "from_speech": score_values(rows, readings, now), "from_text": score_values(rows, typed, now),
+            "recognizer_load_mb": round(recognizer_mb), "peak_resident_mb": round(_peak_resident_mb()),
             "targets": ASR_TARGETS, "cpus": os.cpu_count()}
+
+
+def _resident_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def _peak_resident_mb() -> float:
+    """The whole bench process's peak (both parsers and the voices that speak the clips too)."""
+    import sys
+
+    try:
+        import resource
+    except ImportError:  # Windows: no peak figure; the resident size now is the nearest
+        return _resident_mb()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB on Linux
 
 
 def _resources() -> Path:

@@ -77,6 +77,7 @@ def test_bench_asr_prints_its_figures():
     heard = figures["from_speech"]
     assert 0 <= heard["understood"] <= figures["intent_accuracy_from_speech"]
     assert 0 <= heard["slot_value_f1"] <= 1
+    assert 5 < figures["recognizer_load_mb"] < figures["peak_resident_mb"]  # 16 MB of weights at least
 
 
 def test_bench_e2e_times_each_stage_of_a_spoken_turn():
