@@ -60,10 +60,10 @@ def test_a_near_miss_is_read_as_the_request_that_makes_sense(assistant, recogniz
     from assistant_app.speech_input import SpeechInput
 
     speech = SpeechInput(assistant, recognizer)
-    heard = Transcript("our it please", True, 0.6, alternatives=(("lower it please", -1.6),))
+    heard = Transcript("pours the music", True, 0.6, alternatives=(("pause the music", -1.6),))
     turn = speech.handle_transcript(heard)
-    assert turn.transcript.text == "lower it please" and turn.transcript.alternatives == ()
-    assert turn.response.interpretation.intent == "volume.down"
+    assert turn.transcript.text == "pause the music" and turn.transcript.alternatives == ()
+    assert turn.response.interpretation.intent == "media.pause"
 
 
 def test_each_reading_is_parsed_once_and_only_for_a_moment(assistant, recognizer, monkeypatch):
@@ -89,19 +89,19 @@ def test_each_reading_is_parsed_once_and_only_for_a_moment(assistant, recognizer
 
 
 def test_a_misheard_question_is_read_by_the_model_that_learned_from_speech(assistant, recognizer):
-    """"When will the rice timer go off", heard as "we will the timer go off": the typed model
-    reads a cancel into it; the model trained also on what the recognizer hears asks, and
-    the timer keeps running. Typed turns still go to the typed model."""
+    """"Time remaining on the laundry timer?", heard as "timer man on the andy timer": the typed
+    model reads a new timer into it; the model trained also on what the recognizer hears asks,
+    and no second timer starts. Typed turns still go to the typed model."""
     from asr import Transcript
     from assistant_app.speech_input import SpeechInput
 
-    assistant.handle_text("set a rice timer for 20 minutes")
+    assistant.handle_text("set a laundry timer for 40 minutes")
     speech = SpeechInput(assistant, recognizer)
     assert speech.parser is assistant.speech_parser is not assistant.parser
-    turn = speech.handle_transcript(Transcript("we will the timer go off", True, 0.8))
+    turn = speech.handle_transcript(Transcript("timer man on the andy timer", True, 0.8))
     assert turn.response.interpretation.intent == "timer.query"
     assert len(assistant.store.active_events("timer")) == 1
-    assert assistant.parse("we will the timer go off").intent != "timer.query"  # typed reading
+    assert assistant.parse("timer man on the andy timer").intent != "timer.query"  # typed reading
 
 
 def test_the_heard_words_stay_if_a_rival_is_far_behind_or_means_the_same(assistant, recognizer):
