@@ -50,6 +50,8 @@ def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: floa
                     probabilities: Sequence[float] | None = None) -> list[tuple[int, int]]:
     """(start, end) sample ranges of speech in 16 kHz audio, padded, none longer than `max_seconds`;
     pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole.
+    Speech counts from `min_speech_seconds`: a quick "one" lasts about 0.2 s, and Silero's own
+    minimum (0.25 s) dropped it.
 
     `probabilities` are the audio's speech probabilities, one per `FRAME` samples from its
     first sample, when a live listener has them already (`Endpointer.probabilities`): the VAD
