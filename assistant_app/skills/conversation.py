@@ -12,7 +12,7 @@ from nlu.normalize import find_holiday, parse_date, parse_duration
 from nlu.normalize.datetimes import MONTHS, WEEKDAYS
 
 from ..dialogue.state import Frame
-from ..formatting import format_date, format_duration, format_time
+from ..formatting import format_date, format_duration, format_time, join_words, plural
 from .alarms import as_date
 from .base import Outcome, Skill, SkillContext
 
@@ -48,13 +48,10 @@ class Jokes:
 
 def _day_span(days: int, question: str) -> str:
     """A count of days as "20 days", or as "2 weeks and 6 days" when the question counts weeks."""
-    def count(number: int, unit: str) -> str:
-        return f"{number:,} {unit}{'' if number == 1 else 's'}"
-
     weeks, rest = divmod(days, 7)
     if not _IN_WEEKS.search(question) or not weeks:
-        return count(days, "day")
-    return count(weeks, "week") + (f" and {count(rest, 'day')}" if rest else "")
+        return plural(days, "day")
+    return join_words([plural(weeks, "week")] + ([plural(rest, "day")] if rest else []))
 
 
 class ConversationSkill(Skill):
