@@ -71,11 +71,11 @@ def _in_year(on: Rule, text: str, today: dt.date) -> dt.date | None:
     """A yearly date (`on`: year -> date) in the year the text names, else the last time it came
     ("last christmas", as "last friday" is read), else the next time it comes."""
     year = _YEAR.search(text)
-    if not year and not _LAST.search(text):
-        return _next_yearly(on, today)
     if year:
         return next(_occurrences(on, [int(year.group(1))]), None)
-    return next((day for day in _occurrences(on, range(today.year, today.year - 9, -1)) if day < today), None)
+    if _LAST.search(text):
+        return next((day for day in _occurrences(on, range(today.year, today.year - 9, -1)) if day < today), None)
+    return _next_yearly(on, today)
 
 
 def _month_day(text: str, today: dt.date) -> dt.date | None:
