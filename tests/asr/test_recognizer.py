@@ -10,7 +10,7 @@ import soundfile as sf
 
 from asr import AudioError
 from asr.audio import load_audio, resample
-from asr.evaluate import LM_WEIGHTS, WORD_SCORES, error_rates
+from asr.evaluate import LM_WEIGHTS, RESCORE_WEIGHTS, WORD_SCORES, error_rates
 
 from .conftest import ROOT, speak
 
@@ -197,6 +197,7 @@ def test_tune_picks_decoder_settings_and_writes_them_into_the_model_folder(spoke
     assert tune.returncode == 0, tune.stderr[-2000:]
     settings = json.loads((model / "decoder.json").read_text())
     assert settings["lm_weight"] in LM_WEIGHTS and settings["word_score"] in WORD_SCORES
+    assert settings["rescore_weight"] in RESCORE_WEIGHTS  # the second pass's, tuned after them
     best = json.loads(tune.stdout.splitlines()[0])
     assert best["wer"] <= 0.3
 

