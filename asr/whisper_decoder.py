@@ -70,7 +70,6 @@ class WhisperDecoder(nn.Module):
         self.register_buffer("positions", torch.zeros(config.max_tokens, config.d_model))
         self.blocks = nn.ModuleList(DecoderBlock(config) for _ in range(config.num_layers))
         self.ln = nn.LayerNorm(config.d_model)
-        self._projection: torch.Tensor | None = None
 
     def forward(self, tokens: torch.Tensor, memory: torch.Tensor, positions: torch.Tensor | None = None,
                 mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -82,19 +81,22 @@ class WhisperDecoder(nn.Module):
         where = torch.arange(tokens.shape[1]) if positions is None else positions
         if int(where.max()) >= self.config.max_tokens:
             raise ValueError(f"at most {self.config.max_tokens} tokens in a row")
-        x = self.embedding(tokens) + self.positions[where]
+        x = self.embedding(tokens).float() + self.positions[where]
         for block in self.blocks:
             x = block(x, memory, mask)
         return self.ln(x)
 
-    def log_probs(self, states: torch.Tensor, dtype: torch.dtype | None = None) -> torch.Tensor:
-        """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied);
-        `dtype`: a faster one for the projection (the softmax stays float32)."""
-        if dtype is None:
-            return (states @ self.embedding.weight.T).log_softmax(dim=-1)
-        if self._projection is None or self._projection.dtype != dtype:
-            self._projection = self.embedding.weight.detach().to(dtype).T.contiguous()
-        return (states.to(dtype) @ self._projection).float().log_softmax(dim=-1)
+    def log_probs(self, states: torch.Tensor) -> torch.Tensor:
+        """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied; the
+        projection runs in the embedding's dtype, the softmax in float32)."""
+        weight = self.embedding.weight
+        return (states.to(weight.dtype) @ weight.T).float().log_softmax(dim=-1)
+
+    def with_vocabulary_in(self, dtype: torch.dtype) -> WhisperDecoder:
+        """This decoder with its 51,864-token embedding held in `dtype` (bfloat16: half the
+        memory, and a faster projection where the CPU has it); the rest stays float32."""
+        self.embedding.to(dtype)
+        return self
 
     @classmethod
     def from_whisper(cls, config: WhisperDecoderConfig = WhisperDecoderConfig()) -> WhisperDecoder:

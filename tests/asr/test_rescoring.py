@@ -8,6 +8,7 @@ from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
 from asr.rescoring import MARGIN, Rescorer
+from asr.whisper_decoder import WhisperDecoder
 
 from .conftest import ROOT, speak
 
@@ -42,8 +43,7 @@ def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
     """Readings share their first words and are read as one tree; each must still score as if
     Whisper had read it on its own, left to right."""
     texts = [SAID, "set a timer for ten minutes please", "set a time for ten minutes", "sit down"]
-    exact = Rescorer(rescorer.encoder, rescorer.decoder, rescorer.tokenizer)
-    exact._fast = None  # float32 throughout, to compare closely
+    exact = Rescorer(rescorer.encoder, WhisperDecoder.from_whisper(), rescorer.tokenizer)  # float32 throughout
     together = exact.scores(audio, texts)
     alone = [exact.scores(audio, [text])[0] for text in texts]
     assert together == pytest.approx(alone, abs=1e-3)
