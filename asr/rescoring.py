@@ -15,7 +15,6 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from .audio import SAMPLE_RATE
 from .decoding import Hypothesis
 from .features import level_gain
 from .whisper_ctc import WhisperCTC, WhisperLogMel, whisper_model_file
@@ -24,8 +23,6 @@ from .whisper_decoder import WhisperDecoder
 log = logging.getLogger(__name__)
 
 START_OF_TRANSCRIPT, NO_TIMESTAMPS, END_OF_TEXT = "<|startoftranscript|>", "<|notimestamps|>", "<|endoftext|>"
-MAX_SECONDS = 30.0
-"""Whisper's window: longer stretches of speech keep the first pass's order."""
 MARGIN = 10.0
 """Readings further than this below the first pass's best are not read again (on the dev set
 none of them ever won, and a third of the utterances then need no second pass)."""
@@ -68,7 +65,8 @@ class Rescorer:
 
     @torch.inference_mode()
     def scores(self, audio: np.ndarray, texts: Sequence[str]) -> list[float]:
-        """log P(text | audio) under Whisper for each text (16 kHz mono `audio`, at most 30 s)."""
+        """log P(text | audio) under Whisper for each text (16 kHz mono `audio`, at most 30 s:
+        the encoder's `max_samples`)."""
         if not texts:
             return []
         # at the level the first pass hears it: Whisper's log-mel features are not level-free
@@ -85,7 +83,7 @@ class Rescorer:
 
     def rescore(self, audio: np.ndarray, hypothesis: Hypothesis, weight: float) -> Hypothesis:
         """`hypothesis` with its readings reordered by first-pass score + `weight` x Whisper's."""
-        if weight <= 0 or len(audio) > MAX_SECONDS * SAMPLE_RATE:
+        if weight <= 0 or len(audio) > self.encoder.max_samples:  # past Whisper's 30 s window
             return hypothesis
         return reorder(hypothesis, self.heard(audio, hypothesis), weight)
 
