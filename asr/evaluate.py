@@ -72,17 +72,14 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, lm_weights: Sequence[fl
                  word_scores: Sequence[float] = WORD_SCORES) -> tuple[BeamOptions, list[dict]]:
     """Grid-search the LM weight and word score on a dev manifest (acoustic model run once)."""
     from .audio import load_audio
-    from .decoding import LexiconDecoder
 
     rows = list(read_manifest(manifest))
     emissions = [recognizer.acoustic.log_probs(load_audio(path)) for path, _, _ in rows]
     references = [text for _, text, _ in rows]
     results = []
-    built = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), recognizer.options,
-                           recognizer.background_words)
     for lm_weight in lm_weights:
         for word_score in word_scores:
-            decoder = built.with_options(replace(recognizer.options, lm_weight=lm_weight, word_score=word_score))
+            decoder = recognizer.search(replace(recognizer.options, lm_weight=lm_weight, word_score=word_score))
             hypotheses = [decoder.decode(e).text for e in emissions]
             results.append({"lm_weight": lm_weight, "word_score": word_score,
                             **error_rates(references, hypotheses)})
@@ -99,13 +96,11 @@ def tune_rescoring(recognizer: Recognizer, rescorer: Rescorer, manifest: Path, o
     """Grid-search the second pass's weight on a dev manifest, after the beam search with
     `options` (Whisper reads each utterance once)."""
     from .audio import load_audio
-    from .decoding import LexiconDecoder
     from .recognizer import written_hypothesis
     from .rescoring import reorder
 
     rows = list(read_manifest(manifest))
-    decoder = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences, (), options,
-                             recognizer.background_words)
+    decoder = recognizer.search(options)
     first_pass, heard = [], []
     for path, _, _ in rows:
         audio = load_audio(path)

@@ -112,6 +112,15 @@ class Recognizer:
         with self._lock:
             self._decoder = decoder
 
+    def search(self, options: BeamOptions) -> LexiconDecoder:
+        """This recognizer's lexicon and LM (with the user's words, after `set_context`) under
+        other search settings; the LM is built anew only for a greedy recognizer, which has none."""
+        with self._lock:
+            decoder = self._decoder
+        if decoder is not None:
+            return decoder.with_options(options)
+        return LexiconDecoder(self.acoustic.vocabulary, self._sentences, (), options, self.background_words)
+
     @property
     def sentences(self) -> list[str]:
         """The sentences the language model is built from (before the user's own words)."""
