@@ -122,12 +122,22 @@ class LexiconDecoder:
             return ""
         return f"{word}\t{' '.join(spelled)} {self.vocabulary.separator}\n"
 
+    def _closed(self, log_probs: torch.Tensor) -> torch.Tensor:
+        """`log_probs` and one more frame that is certainly a word separator. The lexicon spells
+        each word with a separator after it, but the model learnt none after an utterance's last
+        word (its labels put separators between words only): without this frame the search could
+        finish the last word only where the model gave a separator some probability at the end,
+        and otherwise dropped it ("make me giggle" -> "make me")."""
+        close = torch.full((1, log_probs.shape[1]), -1e4)
+        close[0, self.vocabulary.tokens.index(self.vocabulary.separator)] = 0.0
+        return torch.cat([log_probs, close])
+
     def decode(self, log_probs: torch.Tensor) -> Hypothesis:
         """[frames, tokens] -> the best word sequence."""
         if log_probs.shape[0] == 0:
             return Hypothesis("", 0.0)
-        emissions = log_probs.float().contiguous().unsqueeze(0)
-        results = self._decoder(emissions, torch.tensor([log_probs.shape[0]], dtype=torch.int32))
+        emissions = self._closed(log_probs.float()).contiguous().unsqueeze(0)
+        results = self._decoder(emissions, torch.tensor([emissions.shape[1]], dtype=torch.int32))
         if not results or not results[0]:
             return Hypothesis("", 0.0)
         readings: dict[str, float] = {}

@@ -115,14 +115,15 @@ def test_streaming_shows_growing_partials_then_the_final_text(recognizer, spoken
     assert "timer" in final.text
 
 
-def _spelled(text, tokens):
-    """CTC log-probabilities that spell `text` clearly: each letter twice, then a blank."""
+def _spelled(text, tokens, elsewhere=-8.0):
+    """CTC log-probabilities that spell `text` clearly: each letter twice, then a blank; every
+    other unit at `elsewhere`."""
     import torch
 
     frames = []
     for char in text.replace(" ", "|"):
         frames += [tokens.index(char)] * 2 + [0]
-    log_probs = torch.full((len(frames), len(tokens)), -8.0)
+    log_probs = torch.full((len(frames), len(tokens)), elsewhere)
     log_probs[torch.arange(len(frames)), torch.tensor(frames)] = -0.01
     return log_probs
 
@@ -144,6 +145,17 @@ def test_user_words_become_recognisable_after_set_context(recognizer):
     finally:
         recognizer.set_context([])
     assert word not in recognizer.vocabulary_words
+
+
+def test_the_last_word_is_kept_though_no_separator_follows_it(recognizer):
+    from asr.decoding import LexiconDecoder
+
+    # as the model emits an utterance: separators between words, none after the last, and so
+    # sure of itself that a separator anywhere else is out of the question
+    command = "bring the volume up"
+    emissions = _spelled(command, recognizer.acoustic.vocabulary.tokens, elsewhere=-40.0)
+    decoder = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences)
+    assert decoder.decode(emissions).text == command
 
 
 def test_common_english_words_are_spellable_beyond_the_assistant_sentences(recognizer):
