@@ -10,11 +10,14 @@ from pathlib import Path
 
 
 def _prepare(args: argparse.Namespace) -> int:
-    from .prepare import prepare, write_lm_corpus
+    from .lm import BACKGROUND_WORDS
+    from .prepare import prepare, write_background_words, write_lm_corpus
 
     if args.lm_only:
         count = write_lm_corpus(Path(args.out))
-        print(f"{count} sentences in {Path(args.out) / 'lm_corpus.txt'}")
+        write_background_words(Path(args.out) / BACKGROUND_WORDS)
+        print(f"{count} sentences in {Path(args.out) / 'lm_corpus.txt'}, common English words in "
+              f"{Path(args.out) / BACKGROUND_WORDS}")
         return 0
 
     prepare(Path(args.out), command_copies=args.command_copies, workers=args.workers, seed=args.seed)
@@ -142,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--workers", type=int, default=2)
     prep.add_argument("--seed", type=int, default=0)
     prep.add_argument("--lm-only", action="store_true",
-                      help="only write the decoder's sentences (lm_corpus.txt) into --out, "
+                      help="only write the decoder's sentences and words (lm_corpus.txt, words.tsv) into --out, "
                            "e.g. a model folder")
     prep.set_defaults(run=_prepare)
     fit = commands.add_parser("train", help="train (or resume training) the acoustic model")

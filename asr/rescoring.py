@@ -23,9 +23,10 @@ from .whisper_decoder import WhisperDecoder
 log = logging.getLogger(__name__)
 
 START_OF_TRANSCRIPT, NO_TIMESTAMPS, END_OF_TEXT = "<|startoftranscript|>", "<|notimestamps|>", "<|endoftext|>"
-MARGIN = 10.0
-"""Readings further than this below the first pass's best are not read again (on the dev set
-none of them ever won, and a third of the utterances then need no second pass)."""
+MARGIN = 6.0
+"""Readings further than this below the first pass's best are not read again: on the dev set
+(with the 20,000-word lexicon) a margin of 6 gave the WER of 10 (17.7 %) reading 40 % fewer
+readings, and a third of the utterances then need no second pass; 3 gave 17.9 %."""
 
 
 class Rescorer:

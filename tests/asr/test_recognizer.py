@@ -166,6 +166,7 @@ def test_common_english_words_are_spellable_beyond_the_assistant_sentences(recog
     assert "denver" not in LexiconDecoder(vocabulary, sentences).decode(emissions).text
     wider = LexiconDecoder(vocabulary, sentences, background={"denver": 2e-5, "the": 0.05})
     assert wider.decode(emissions).text == "play jazz from denver"
+    assert {"denver", "giggle", "research"} <= recognizer.vocabulary_words  # the shipped model's words.tsv
 
 
 def test_long_recordings_are_transcribed_piece_by_piece(recognizer, spoken, tmp_path):
