@@ -47,11 +47,12 @@ def test_commands_in_a_voice_it_never_heard(recognizer, spoken):
 
 def test_a_final_transcript_offers_other_readings_best_first(recognizer, spoken):
     """The beam search's runners-up, for a parser to weigh: distinct texts, each scored below
-    the best reading, in order; a streaming session's final transcript has them too."""
+    the best reading, in order; a streaming session's final transcript has them too. (Clear
+    speech has few: the search drops readings 15 below the best, `BeamOptions.beam_threshold`.)"""
     transcript = recognizer.transcribe(spoken[0])
     texts = [text for text, _ in transcript.alternatives]
     scores = [score for _, score in transcript.alternatives]
-    assert len(texts) >= 3 and len(set(texts)) == len(texts) and transcript.text not in texts
+    assert texts and len(set(texts)) == len(texts) and transcript.text not in texts
     assert all(score <= 0 for score in scores) and scores == sorted(scores, reverse=True)
     session = recognizer.stream()
     session.feed(spoken[0])
