@@ -56,6 +56,10 @@ class BeamOptions:
     the tight threshold below keeps a beam of 512 cheap."""
     lm_weight: float = 0.8
     word_score: float = 0.5
+    beam_size_token: int = 8
+    """Only the frame's 8 likeliest units extend a hypothesis: with two spellings of every word
+    the search took three times as long with all 29 (dev, real-time factor 0.014 against 0.006)
+    for a tenth of a point of WER (14.2 against 14.3 % with the second pass)."""
     unk_score: float = -math.inf
     """Only words of the lexicon: a command recognizer should not invent spellings."""
     beam_threshold: float = 15.0
@@ -116,22 +120,29 @@ class LexiconDecoder:
             with _quiet_stderr():  # KenLM prints a progress bar while it reads ARPA
                 return ctc_decoder(
                     lexicon=str(lexicon), tokens=str(tokens), lm=str(arpa), beam_size=options.beam_size,
-                    beam_threshold=options.beam_threshold, lm_weight=options.lm_weight,
+                    beam_size_token=options.beam_size_token, beam_threshold=options.beam_threshold,
+                    lm_weight=options.lm_weight,
                     word_score=options.word_score, unk_score=options.unk_score, nbest=options.nbest,
                     blank_token=self.vocabulary.blank, sil_token=self.vocabulary.separator)
 
     def _lexicon_line(self, word: str) -> str:
+        """Two spellings of `word`: its letters and a word separator, and its letters alone. The
+        first lets the search hold a word's last letter over several frames (the search's
+        silence is the separator, so a finished word held its last letter as silence); the
+        second lets words meet with no separator between, as the model often runs quick words
+        together ("usagod" for "use a good"). On dev, with the second pass: 15.2 % with the
+        first spelling alone, 14.2 % with both, and 14.8 % with the second alone."""
         spelled = word.upper() if self.vocabulary.upper_case else word
         if not all(c in self.vocabulary.tokens for c in spelled):
             return ""
-        return f"{word}\t{' '.join(spelled)} {self.vocabulary.separator}\n"
+        letters = " ".join(spelled)
+        return f"{word}\t{letters} {self.vocabulary.separator}\n{word}\t{letters}\n"
 
     def _closed(self, log_probs: torch.Tensor) -> torch.Tensor:
-        """`log_probs` and one more frame that is certainly a word separator. The lexicon spells
-        each word with a separator after it, but the model learnt none after an utterance's last
-        word (its labels put separators between words only): without this frame the search could
-        finish the last word only where the model gave a separator some probability at the end,
-        and otherwise dropped it ("make me giggle" -> "make me")."""
+        """`log_probs` and one more frame that is certainly a word separator, so the search can
+        close an utterance's last word by either spelling: the model learnt separators between
+        words only, never after the last one. With only the separator spelling and no such
+        frame, the search dropped last words ("make me giggle" -> "make me")."""
         close = torch.full((1, log_probs.shape[1]), -1e4)
         close[0, self.vocabulary.tokens.index(self.vocabulary.separator)] = 0.0
         return torch.cat([log_probs, close])
