@@ -11,11 +11,10 @@ from pathlib import Path
 
 def _prepare(args: argparse.Namespace) -> int:
     from .lm import BACKGROUND_WORDS
-    from .prepare import prepare, write_background_words, write_lm_corpus
+    from .prepare import prepare, write_lm_corpus
 
     if args.lm_only:
         count = write_lm_corpus(Path(args.out))
-        write_background_words(Path(args.out) / BACKGROUND_WORDS)
         print(f"{count} sentences in {Path(args.out) / 'lm_corpus.txt'}, common English words in "
               f"{Path(args.out) / BACKGROUND_WORDS}")
         return 0

@@ -232,15 +232,14 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     _write_manifest(out / "test.tsv", _synthetic(test_jobs))
     _write_manifest(out / "real-dev.tsv", real_held)
     write_lm_corpus(out, sentences, real_train)
-    write_background_words(out / BACKGROUND_WORDS)
 
 
 def write_lm_corpus(folder: Path, sentences: Iterable[str] | None = None,
                     real: Sequence[Utterance] | None = None) -> int:
-    """Write the decoder's sentences into `folder` (a data folder, or a model folder: the
-    decoder reads them from there when it loads); by default from the training data as it is
-    now, so the language model can follow the NLU's sentences without new speech. Returns
-    how many sentences were written."""
+    """Write the decoder's sentences and its common English words (`words.tsv`) into `folder`
+    (a data folder, or a model folder: the decoder reads them from there when it loads); the
+    sentences by default from the training data as it is now, so the language model can follow
+    the NLU's sentences without new speech. Returns how many sentences were written."""
     if sentences is None:
         commands, general = training_sentences()
         sentences = commands | general
@@ -249,6 +248,7 @@ def write_lm_corpus(folder: Path, sentences: Iterable[str] | None = None,
     lines = lm_sentences(sentences, real)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / LM_CORPUS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_background_words(folder / BACKGROUND_WORDS)
     return len(lines)
 
 
