@@ -104,19 +104,15 @@ TUNED_SETTINGS = ("lm_weight", "word_score", "rescore_weight")
 def _tune(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from .evaluate import tune_decoder, tune_rescoring
+    from .evaluate import tune_decoder
     from .recognizer import DECODER_CONFIG
     from .rescoring import Rescorer
 
     recognizer = _recognizer(args)
-    options, results = tune_decoder(recognizer, Path(args.manifest))
+    rescorer = recognizer.rescorer or Rescorer.installed()
+    options, results = tune_decoder(recognizer, Path(args.manifest), rescorer)
     for row in sorted(results, key=lambda r: r["wer"])[:5]:
         print(json.dumps(row))
-    rescorer = recognizer.rescorer or Rescorer.installed()
-    if rescorer is not None:
-        options, results = tune_rescoring(recognizer, rescorer, Path(args.manifest), options)
-        for row in results:
-            print(json.dumps(row))
     if args.model:
         settings = {k: v for k, v in asdict(options).items() if k in TUNED_SETTINGS}
         (Path(args.model) / DECODER_CONFIG).write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
@@ -178,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--model", help="model folder (default: the shipped model)")
         command.add_argument("--greedy", action="store_true", help="no language model: greedy decoding")
         command.set_defaults(run=run)
-    tune = commands.add_parser("tune", help="choose the LM weight and word score on a dev manifest")
+    tune = commands.add_parser("tune", help="choose the LM weight, word score and second-pass weight on a dev manifest")
     tune.add_argument("--manifest", required=True)
     tune.add_argument("--model", help="model folder; the chosen settings are written into it")
     tune.set_defaults(run=_tune, greedy=False)

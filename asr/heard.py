@@ -165,7 +165,7 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str
         rescorer = Rescorer.installed() if shipped.options.rescore_weight > 0 else None
         for fold in range(FOLDS):
             recognizer = Recognizer(shipped.acoustic, leave_out_sentences(rows, fold), options=shipped.options,
-                                    rescorer=rescorer)
+                                    background_words=shipped.background_words, rescorer=rescorer)
             for (intent, text, _), (words, tags), path in zip(rows, said, paths):
                 if fold_of(text) != fold or not path.exists():
                     continue

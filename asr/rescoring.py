@@ -17,7 +17,7 @@ import torch
 
 from .decoding import Hypothesis
 from .features import level_gain
-from .whisper_ctc import WhisperCTC, WhisperLogMel, whisper_model_file
+from .whisper_ctc import WhisperCTC, WhisperLogMel, ct2_weights, whisper_model_file
 from .whisper_decoder import WhisperDecoder
 
 log = logging.getLogger(__name__)
@@ -47,13 +47,14 @@ class Rescorer:
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(whisper_model_file().parent / "tokenizer.json"))
-        decoder = WhisperDecoder.from_whisper()
+        weights = ct2_weights(whisper_model_file())  # read once for both halves
+        decoder = WhisperDecoder.from_whisper(weights=weights)
         # bfloat16 halves the vocabulary's memory (80 -> 40 MB) and the projection's time where
         # the CPU has it natively, and chose the same readings as float32 on the dev set;
         # elsewhere it would be emulated, slowly
         if getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)():
             decoder = decoder.with_vocabulary_in(torch.bfloat16)
-        return cls(WhisperCTC.from_whisper(), decoder, tokenizer)
+        return cls(WhisperCTC.from_whisper(weights=weights), decoder, tokenizer)
 
     @classmethod
     def installed(cls) -> Rescorer | None:
@@ -90,8 +91,8 @@ class Rescorer:
 
     def heard(self, audio: np.ndarray, hypothesis: Hypothesis) -> dict[str, float]:
         """Whisper's score of each reading within `MARGIN` of the best; none where that is the only one."""
-        close = [text for text, score in _readings(hypothesis) if score >= -MARGIN]
-        return dict(zip(close, self.scores(audio, close))) if len(close) > 1 else {}
+        close = close_readings(hypothesis)
+        return dict(zip(close, self.scores(audio, close)))
 
 
 def reorder(hypothesis: Hypothesis, heard: dict[str, float], weight: float) -> Hypothesis:
@@ -107,6 +108,13 @@ def reorder(hypothesis: Hypothesis, heard: dict[str, float], weight: float) -> H
     best_score, best_text = combined[0]
     return replace(hypothesis, text=best_text,
                    alternatives=tuple((text, score - best_score) for score, text in combined[1:]))
+
+
+def close_readings(hypothesis: Hypothesis) -> list[str]:
+    """The readings the second pass reads: those within `MARGIN` of the best, or none where
+    that is the best alone (there is nothing to reorder)."""
+    close = [text for text, score in _readings(hypothesis) if score >= -MARGIN]
+    return close if len(close) > 1 else []
 
 
 def _readings(hypothesis: Hypothesis) -> list[tuple[str, float]]:

