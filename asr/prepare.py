@@ -230,7 +230,7 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0)
     _assign_share(general, kokoro_voices(), KOKORO_SHARE["general"], out, seed, train_jobs)
     held = held_out_voices()
     test_jobs = _in_turn(held_out_commands("test", sentences), held, out)
-    dev_texts = held_out_commands("dev", sentences)  # 237 lines, so each is said by two of the voices
+    dev_texts = held_out_commands("dev", sentences)  # a small split, so each line is said by two voices
     dev_jobs = _in_turn(dev_texts + dev_texts, held, out)
     log.info("%d training sentences, %d utterances", len(sentences), sum(map(len, train_jobs.values())))
     _synthesize_all({voice: dev_jobs[voice] + test_jobs[voice] for voice in held}, workers)

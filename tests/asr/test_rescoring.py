@@ -7,7 +7,7 @@ from asr import Recognizer
 from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
-from asr.rescoring import MARGIN, Rescorer
+from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer
 from asr.whisper_decoder import WhisperDecoder
 
 from .conftest import ROOT, speak
@@ -39,6 +39,15 @@ def test_the_reading_that_was_said_wins_over_a_near_miss_the_beam_preferred(resc
     assert all(score <= 0 for score in scores) and scores == sorted(scores, reverse=True)
 
 
+def test_whisper_reads_a_reading_after_one_prompt_and_before_one_end(rescorer):
+    ids = rescorer.token_ids(SAID)
+    special = {rescorer.tokenizer.token_to_id(t) for t in (START_OF_TRANSCRIPT, NO_TIMESTAMPS, END_OF_TEXT)}
+    assert ids[:2] == [rescorer.tokenizer.token_to_id(START_OF_TRANSCRIPT), rescorer.tokenizer.token_to_id(NO_TIMESTAMPS)]
+    assert ids[-1] == rescorer.tokenizer.token_to_id(END_OF_TEXT)
+    assert not special & set(ids[2:-1])
+    assert rescorer.tokenizer.decode(ids[2:-1]).strip() == SAID
+
+
 def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
     """Readings share their first words and are read as one tree; each must still score as if
     Whisper had read it on its own, left to right."""
@@ -50,7 +59,7 @@ def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
     with torch.inference_mode():  # and one alone is the decoder's plain left-to-right reading
         features = exact.features(torch.from_numpy(audio * level_gain(audio))[None])
         memory, _ = exact.encoder.encode(features, torch.tensor([features.shape[1]]))
-        ids = exact._prompt + exact.tokenizer.encode(" " + SAID).ids + [exact._end]
+        ids = exact.token_ids(SAID)
         log_probs = exact.decoder.log_probs(exact.decoder(torch.tensor([ids[:-1]]), memory)[0])
         plain = float(log_probs[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].sum())
     assert alone[0] == pytest.approx(plain, abs=1e-3)
@@ -59,7 +68,9 @@ def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
 
 def test_a_quiet_microphone_changes_nothing_whisper_prefers(rescorer, audio):
     texts = [SAID, "set a time for ten minutes"]
-    assert rescorer.scores(audio * 0.02, texts) == pytest.approx(rescorer.scores(audio, texts), abs=0.05)
+    loud, quiet = rescorer.scores(audio, texts), rescorer.scores(audio * 0.02, texts)
+    assert quiet == pytest.approx(loud, rel=0.01)  # unlevelled, 34 dB down moves Whisper's features a lot
+    assert quiet[0] - quiet[1] == pytest.approx(loud[0] - loud[1], abs=0.2)
 
 
 def test_far_readings_and_a_zero_weight_leave_the_first_pass_alone(rescorer, audio):
