@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING
 from .text import edit_distance, scoring_form
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from .decoding import BeamOptions, Hypothesis
+    from .decoding import BeamOptions
     from .recognizer import Recognizer
     from .rescoring import Rescorer
 
@@ -95,7 +93,7 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, rescorer: Rescorer | No
             options = replace(recognizer.options, lm_weight=lm_weight, word_score=word_score)
             decoder = recognizer.search(options)
             first_pass[options] = [written_hypothesis(decoder.decode(e)) for e in emissions]
-    heard = [_whisper_scores(rescorer, clip, [h[i] for h in first_pass.values()]) if rescorer else {}
+    heard = [rescorer.heard(clip, *(h[i] for h in first_pass.values())) if rescorer else {}
              for i, clip in enumerate(audio)]
     results = []
     for options, hypotheses in first_pass.items():
@@ -108,13 +106,3 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, rescorer: Rescorer | No
     return replace(recognizer.options, lm_weight=best["lm_weight"], word_score=best["word_score"],
                    rescore_weight=best["rescore_weight"]), results
 
-
-def _whisper_scores(rescorer: Rescorer, audio: np.ndarray, hypotheses: Sequence[Hypothesis]) -> dict[str, float]:
-    """Whisper's score of every reading that the second pass would read in any of `hypotheses`
-    (one clip's first pass under each setting), each distinct reading scored once."""
-    from .rescoring import close_readings
-
-    if len(audio) > rescorer.encoder.max_samples:  # as `Rescorer.rescore`, which leaves these alone
-        return {}
-    texts = sorted({text for hypothesis in hypotheses for text in close_readings(hypothesis)})
-    return dict(zip(texts, rescorer.scores(audio, texts)))

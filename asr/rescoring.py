@@ -91,13 +91,17 @@ class Rescorer:
 
     def rescore(self, audio: np.ndarray, hypothesis: Hypothesis, weight: float) -> Hypothesis:
         """`hypothesis` with its readings reordered by first-pass score + `weight` x Whisper's."""
-        if weight <= 0 or len(audio) > self.encoder.max_samples:  # past Whisper's 30 s window
+        if weight <= 0:
             return hypothesis
         return reorder(hypothesis, self.heard(audio, hypothesis), weight)
 
-    def heard(self, audio: np.ndarray, hypothesis: Hypothesis) -> dict[str, float]:
-        """Whisper's score of each reading within `MARGIN` of the best; none where that is the only one."""
-        close = close_readings(hypothesis)
+    def heard(self, audio: np.ndarray, *hypotheses: Hypothesis) -> dict[str, float]:
+        """Whisper's score of each reading within `MARGIN` of the best, in any of `hypotheses`
+        (first passes of the same audio; `asr tune` has one per setting), each distinct reading
+        read once; none where a hypothesis is its best alone, or past Whisper's 30 s window."""
+        if len(audio) > self.encoder.max_samples:
+            return {}
+        close = list(dict.fromkeys(text for hypothesis in hypotheses for text in close_readings(hypothesis)))
         return dict(zip(close, self.scores(audio, close)))
 
 
