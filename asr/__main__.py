@@ -19,7 +19,8 @@ def _prepare(args: argparse.Namespace) -> int:
               f"{Path(args.out) / BACKGROUND_WORDS}")
         return 0
 
-    prepare(Path(args.out), command_copies=args.command_copies, workers=args.workers, seed=args.seed)
+    prepare(Path(args.out), command_copies=args.command_copies, workers=args.workers, seed=args.seed,
+            more_speech_seed=args.more_speech)
     return 0
 
 
@@ -139,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("--command-copies", type=int, default=2, help="voices per assistant command")
     prep.add_argument("--workers", type=int, default=2)
     prep.add_argument("--seed", type=int, default=0)
+    prep.add_argument("--more-speech", type=int, metavar="SEED",
+                      help="also say about half the commands and every general sentence once more, by "
+                           "espeak-ng and flite voices drawn with this seed (stop 32's run: 32)")
     prep.add_argument("--lm-only", action="store_true",
                       help="only write the decoder's sentences and words (lm_corpus.txt, words.tsv) into --out, "
                            "e.g. a model folder")

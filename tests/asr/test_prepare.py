@@ -4,7 +4,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from asr.lm import read_background_words
-from asr.prepare import Utterance, _assign_share, _nlu_sentences, command_texts, lm_sentences, write_background_words
+from asr.prepare import (Utterance, _assign_share, _nlu_sentences, command_texts, lm_sentences, more_speech,
+                         write_background_words)
 from asr.text import TOKENS, spoken_form
 from asr.voices import kokoro_voices
 
@@ -20,6 +21,22 @@ def test_kokoro_share_is_fixed_by_each_sentence(tmp_path):
     assert 40 < len(chosen) < 120  # about a fifth of 400
     assert {voice.engine for voice in second} == {"kokoro"}
 
+
+
+def test_more_speech_says_half_the_commands_and_all_general_sentences_again_with_fast_voices(tmp_path):
+    commands = {f"set timer number {i}": 2 for i in range(400)}
+    general = {f"a general sentence {i}": 1 for i in range(100)}
+    first, again, other = defaultdict(list), defaultdict(list), defaultdict(list)
+    more_speech(commands, general, tmp_path, 32, first)
+    more_speech(commands, general, tmp_path, 32, again)
+    more_speech(commands, general, tmp_path, 33, other)
+    said = [text for items in first.values() for text, _ in items]
+    assert {voice.engine for voice in first} == {"espeak", "flite"}
+    assert set(general) <= set(said)
+    assert 150 < sum(text in commands for text in said) < 250  # about half of 400
+    assert len(said) == len(set(said))  # one more copy each, no more
+    assert first == again  # the draw is fixed by the seed
+    assert first != other
 
 def test_common_english_words_for_the_decoder(tmp_path):
     write_background_words(tmp_path / "words.tsv", count=5000)
