@@ -22,7 +22,6 @@ def test_kokoro_share_is_fixed_by_each_sentence(tmp_path):
     assert {voice.engine for voice in second} == {"kokoro"}
 
 
-
 def test_more_speech_says_half_the_commands_and_all_general_sentences_again_with_fast_voices(tmp_path):
     commands = {f"set timer number {i}": 2 for i in range(400)}
     general = {f"a general sentence {i}": 1 for i in range(100)}
@@ -37,6 +36,7 @@ def test_more_speech_says_half_the_commands_and_all_general_sentences_again_with
     assert len(said) == len(set(said))  # one more copy each, no more
     assert first == again  # the draw is fixed by the seed
     assert first != other
+
 
 def test_common_english_words_for_the_decoder(tmp_path):
     write_background_words(tmp_path / "words.tsv", count=5000)
