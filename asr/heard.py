@@ -147,8 +147,7 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str
     import torch
 
     from .prepare import ENGINE_SHARE, _synthesize_all
-    from .recognizer import Recognizer
-    from .rescoring import Rescorer
+    from .recognizer import Recognizer, second_pass
 
     said = [spoken_words(text, spans) for _, text, spans in rows]
     lines, runner_lines = [], []
@@ -162,7 +161,7 @@ def hear(rows: Sequence[Row], seed: int = 0, workers: int = 2) -> tuple[list[str
         _synthesize_all(jobs, workers)
         torch.set_num_threads(max(1, workers))
         shipped = Recognizer.from_pretrained(beam=False)  # its acoustic model and decoder settings
-        rescorer = Rescorer.installed() if shipped.options.rescore_weight > 0 else None
+        rescorer = second_pass(shipped.options)
         for fold in range(FOLDS):
             recognizer = Recognizer(shipped.acoustic, leave_out_sentences(rows, fold), options=shipped.options,
                                     background_words=shipped.background_words, rescorer=rescorer)
@@ -187,24 +186,12 @@ def heard_line(intent: str, said: Sequence[str], tags: Sequence[str], heard: str
     return markup_line(intent, heard.split(), carry_tags(said, tags, heard.split()))
 
 
-def _words(text: str) -> str:
-    return " ".join(spoken_form(text).split())
-
-
-def held_out_sentences(held_out: Sequence[Path]) -> frozenset[str]:
-    """The spoken words of every line of the markup folders `held_out` (those that exist)."""
-    from nlu.data import read_markup_lines
-
-    return frozenset(_words(text) for folder in held_out if folder.exists()
-                     for _, text, _ in read_markup_lines(folder))
-
-
 def without_held_out(lines: Sequence[str], held_out: frozenset[str]) -> list[str]:
     """`lines` less those that came out the same as a `held_out` sentence (a mishearing can turn
     a training line into a test sentence: "pause the music please" -> "pause the music")."""
     from nlu.data import parse_markup_line
 
-    return [line for line in lines if _words(parse_markup_line(line)[1]) not in held_out]
+    return [line for line in lines if spoken_form(parse_markup_line(line)[1]) not in held_out]
 
 
 def made_from(data: Path, model: Path) -> str:
@@ -229,6 +216,7 @@ def write_heard(out: Path, data: Path, held_out: Sequence[Path] = (), seed: int 
     a line of the `held_out` markup."""
     from nlu.data import read_markup_lines
 
+    from .prepare import held_out_sentences
     from .recognizer import model_dir
 
     rows = read_markup_lines(data)

@@ -75,6 +75,15 @@ HELD_OUT_SPLITS = ("test", "dev", "blind")
 """The NLU's held-out splits, beside its training folder."""
 
 
+def held_out_sentences(folders: Iterable[Path]) -> frozenset[str]:
+    """The spoken form of every line of the markup `folders` that exist: what training speech,
+    the decoder's sentences and the heard lines leave out."""
+    from nlu.data import read_markup_lines
+
+    return frozenset(spoken_form(text) for folder in folders if folder.exists()
+                     for _, text, _ in read_markup_lines(folder))
+
+
 def _nlu_sentences(folder: Path, variants: int) -> list[str]:
     """The training lines and their slot-substituted copies, less any copy that happens to say a
     held-out line word for word ("put an alarm on for nine forty five"): in the speech or the
@@ -83,8 +92,7 @@ def _nlu_sentences(folder: Path, variants: int) -> list[str]:
 
     rows = read_markup_lines(folder)
     written = {spoken_form(text) for _, text, _ in rows}
-    held_out = {spoken_form(text) for split in HELD_OUT_SPLITS if (folder.parent / split).exists()
-                for _, text, _ in read_markup_lines(folder.parent / split)} - written
+    held_out = held_out_sentences(folder.parent / split for split in HELD_OUT_SPLITS) - written
     return [text for text in command_texts(rows, variants) if spoken_form(text) not in held_out]
 
 
@@ -97,6 +105,13 @@ def held_out_commands(split: str, known: Collection[str] = ()) -> list[str]:
     "what time is it"; its test split none.)"""
     texts = dict.fromkeys(map(spoken_form, _nlu_sentences(RESOURCES / "data" / "nlu" / split, 0)))
     return [text for text in texts if text and text not in known]
+
+
+def twice(texts: list[str], voices: int) -> list[str]:
+    """`texts` twice over, for `in_turn` to share among `voices` voices so that each text has two
+    different ones (the dev split is small). The second round is the first turned by one text
+    when a round is a whole number of turns: else a text would come to the same voice twice."""
+    return texts + (texts[1:] + texts[:1] if voices > 1 and len(texts) % voices == 0 else texts)
 
 
 def _general_sentences() -> list[str]:
@@ -250,8 +265,7 @@ def prepare(out: Path, command_copies: int = 2, workers: int = 2, seed: int = 0,
         more_speech(commands, general, out, more_speech_seed, train_jobs)
     held = held_out_voices()
     test_jobs = _in_turn(held_out_commands("test", sentences), held, out)
-    dev_texts = held_out_commands("dev", sentences)  # a small split, so each line is said by two voices
-    dev_jobs = _in_turn(dev_texts + dev_texts, held, out)
+    dev_jobs = _in_turn(twice(held_out_commands("dev", sentences), len(held)), held, out)
     log.info("%d training sentences, %d utterances", len(sentences), sum(map(len, train_jobs.values())))
     _synthesize_all({voice: dev_jobs[voice] + test_jobs[voice] for voice in held}, workers)
     _synthesize_all(train_jobs, workers)

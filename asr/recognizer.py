@@ -55,6 +55,11 @@ def model_dir(folder: str | Path | None = None) -> Path:
     return Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
 
 
+def second_pass(options: BeamOptions) -> Rescorer | None:
+    """The Whisper rescorer where the decoder settings give it a weight and its package is installed."""
+    return Rescorer.installed() if options.rescore_weight > 0 else None
+
+
 def after_words(words: Sequence[str],
                 readings: Sequence[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
     """Readings of the last stretch of speech, each preceded by the words heard before it: the
@@ -97,7 +102,7 @@ class Recognizer:
         sentences = corpus.read_text(encoding="utf-8").splitlines() if corpus.exists() else []
         tuned = folder / DECODER_CONFIG
         options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
-        rescorer = Rescorer.installed() if beam and rescore and options.rescore_weight > 0 else None
+        rescorer = second_pass(options) if beam and rescore else None
         return cls(load_acoustic_model(folder), sentences, beam=beam, options=options,
                    background_words=read_background_words(folder / BACKGROUND_WORDS), rescorer=rescorer)
 

@@ -6,9 +6,9 @@ import pytest
 
 from nlu.data import bio_tags, parse_markup_line
 
-from asr.heard import (RUNNERS_UP, RUNNERS_UP_FILE, fold_of, heard_line, held_out_sentences,
-                       leave_out_sentences, made_from, markup_line, runners_up, spoken_words,
-                       without_held_out, write_heard)
+from asr.heard import (RUNNERS_UP, RUNNERS_UP_FILE, fold_of, heard_line, leave_out_sentences, made_from,
+                       markup_line, runners_up, spoken_words, without_held_out, write_heard)
+from asr.prepare import held_out_sentences
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from asr.lm import read_background_words
 from asr.prepare import (Utterance, _assign_share, _nlu_sentences, command_texts, lm_sentences, more_speech,
-                         write_background_words)
+                         twice, write_background_words)
 from asr.text import TOKENS, spoken_form
-from asr.voices import kokoro_voices
+from asr.voices import held_out_voices, in_turn, kokoro_voices
 
 
 def test_kokoro_share_is_fixed_by_each_sentence(tmp_path):
@@ -36,6 +36,21 @@ def test_more_speech_says_half_the_commands_and_all_general_sentences_again_with
     assert len(said) == len(set(said))  # one more copy each, no more
     assert first == again  # the draw is fixed by the seed
     assert first != other
+
+
+def test_each_dev_line_is_said_by_two_different_voices_whatever_the_line_count():
+    voices = held_out_voices()
+    for count in (len(voices) * 47, len(voices) * 47 + 2):
+        lines = [f"dev line {i}" for i in range(count)]
+        spoken = twice(lines, len(voices))
+        voices_of = defaultdict(set)
+        for voice, indices in in_turn(len(spoken), voices).items():
+            for index in indices:
+                voices_of[spoken[index]].add(voice)
+        assert len(spoken) == 2 * count
+        assert all(len(voices_of[line]) == 2 for line in lines), count
+    odd = [f"dev line {i}" for i in range(len(voices) * 47 + 2)]
+    assert twice(odd, len(voices)) == odd + odd  # the dev set already made stays as it was
 
 
 def test_common_english_words_for_the_decoder(tmp_path):
