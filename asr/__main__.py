@@ -49,7 +49,10 @@ def _interpolate(args: argparse.Namespace) -> int:
     source, out = Path(args.model), Path(args.out)
     if source.resolve() == out.resolve():
         raise SystemExit("--out must be another folder than --model")
-    WhisperCTC.from_pretrained(source).toward_whisper(args.keep).save_pretrained(out)
+    model = WhisperCTC.from_pretrained(source)
+    if args.average:
+        model = model.averaged_with(WhisperCTC.from_pretrained(Path(args.average)))
+    model.toward_whisper(args.keep).save_pretrained(out)
     for path in source.iterdir():  # the decoder's settings and sentences travel with the model
         if path.is_file() and path.name not in (CONFIG_NAME, WEIGHTS_NAME):
             shutil.copyfile(path, out / path.name)
@@ -165,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "toward Whisper's own weights (WiSE-FT)")
     mix.add_argument("--model", required=True, help="a trained whisper-ctc folder")
     mix.add_argument("--keep", type=float, required=True, help="share of the fine-tuned weights, 0 to 1")
+    mix.add_argument("--average", metavar="FOLDER",
+                     help="first average the model with this one (another checkpoint of the same run)")
     mix.add_argument("--out", required=True)
     mix.set_defaults(run=_interpolate)
     for name, run in (("transcribe", _transcribe), ("evaluate", _evaluate)):

@@ -98,3 +98,21 @@ def test_interpolating_toward_whisper_moves_the_encoder_part_way_back_and_keeps_
     assert (tmp_path / "mixed" / "decoder.json").read_text() == '{"lm_weight": 2.0, "word_score": 2.0}'
     with pytest.raises(ValueError, match="between 0 and 1"):
         tuned.toward_whisper(1.5)
+
+
+def test_averaging_two_checkpoints_before_interpolating(tmp_path):
+    start = WhisperCTC.from_whisper()
+    for name, shift in (("early", 0.02), ("late", 0.06)):
+        state = {key: value + shift if key.startswith(("blocks.", "head.")) else value
+                 for key, value in start.state_dict().items()}
+        model = WhisperCTC(start.config)
+        model.load_state_dict(state)
+        model.save_pretrained(tmp_path / name)
+
+    assert asr_main(["interpolate", "--model", str(tmp_path / "late"), "--average", str(tmp_path / "early"),
+                     "--keep", "0.5", "--out", str(tmp_path / "mixed")]) == 0
+    mixed = WhisperCTC.from_pretrained(tmp_path / "mixed").state_dict()
+    moved = mixed["blocks.1.attn_ln.bias"] - start.state_dict()["blocks.1.attn_ln.bias"]
+    assert torch.allclose(moved, torch.full_like(moved, 0.02), atol=1e-3)  # half of the mean, 0.04
+    head = mixed["head.bias"] - start.state_dict()["head.bias"]
+    assert torch.allclose(head, torch.full_like(head, 0.04), atol=1e-3)  # the head: the mean, kept whole
