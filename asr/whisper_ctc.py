@@ -165,11 +165,8 @@ class WhisperCTC(FolderModel, nn.Module):
         if other.config != self.config:
             raise ValueError("only models of the same configuration can be averaged")
         theirs = other.state_dict()
-        state = {name: (value + theirs[name]) / 2 if value.is_floating_point() else value
-                 for name, value in self.state_dict().items()}
-        model = WhisperCTC(self.config)
-        model.load_state_dict(state)
-        return model.eval()
+        return self._with_weights({name: (value + theirs[name]) / 2 if value.is_floating_point() else value
+                                   for name, value in self.state_dict().items()})
 
     def toward_whisper(self, keep: float) -> WhisperCTC:
         """A copy whose encoder weights are `keep` of this model's and the rest Whisper's own; the
@@ -179,9 +176,12 @@ class WhisperCTC(FolderModel, nn.Module):
         if not 0.0 <= keep <= 1.0:
             raise ValueError(f"keep must lie between 0 and 1, not {keep}")
         start = WhisperCTC.from_whisper(self.config).state_dict()
-        state = {name: value if name.startswith("head.") or not value.is_floating_point()
-                 else keep * value + (1.0 - keep) * start[name]
-                 for name, value in self.state_dict().items()}
+        return self._with_weights({name: value if name.startswith("head.") or not value.is_floating_point()
+                                   else keep * value + (1.0 - keep) * start[name]
+                                   for name, value in self.state_dict().items()})
+
+    def _with_weights(self, state: dict[str, torch.Tensor]) -> WhisperCTC:
+        """A new model of this configuration holding `state`, ready for inference."""
         model = WhisperCTC(self.config)
         model.load_state_dict(state)
         return model.eval()
