@@ -63,7 +63,7 @@ def _interpolate(args: argparse.Namespace) -> int:
 def _recognizer(args: argparse.Namespace):
     from .recognizer import Recognizer
 
-    return Recognizer.from_pretrained(args.model, beam=not args.greedy)
+    return Recognizer.from_pretrained(args.model, beam=not args.greedy, int8=not args.float32)
 
 
 ALTERNATIVES_SHOWN = 7
@@ -182,11 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--predictions", help="write path<TAB>reference<TAB>hypothesis here")
         command.add_argument("--model", help="model folder (default: the shipped model)")
         command.add_argument("--greedy", action="store_true", help="no language model: greedy decoding")
+        command.add_argument("--float32", action="store_true",
+                             help="the second pass (Whisper) in float32, not int8 (slower)")
         command.set_defaults(run=run)
     tune = commands.add_parser("tune", help="choose the LM weight, word score and second-pass weight on a dev manifest")
     tune.add_argument("--manifest", required=True)
     tune.add_argument("--model", help="model folder; the chosen settings are written into it")
-    tune.set_defaults(run=_tune, greedy=False)
+    tune.set_defaults(run=_tune, greedy=False, float32=False)
     hear = commands.add_parser("hear", help="the NLU's training lines as the recognizer hears them "
                                             "(markup, for python -m nlu train --heard)")
     hear.add_argument("--data", default="resources/data/nlu/train", help="markup file or folder")

@@ -55,9 +55,9 @@ def model_dir(folder: str | Path | None = None) -> Path:
     return Path(folder or os.environ.get("ASSISTANT_ASR_MODEL") or DEFAULT_MODEL)
 
 
-def second_pass(options: BeamOptions) -> Rescorer | None:
+def second_pass(options: BeamOptions, int8: bool = True) -> Rescorer | None:
     """The Whisper rescorer where the decoder settings give it a weight and its package is installed."""
-    return Rescorer.installed() if options.rescore_weight > 0 else None
+    return Rescorer.installed(int8) if options.rescore_weight > 0 else None
 
 
 def after_words(words: Sequence[str],
@@ -91,10 +91,11 @@ class Recognizer:
 
     @classmethod
     def from_pretrained(cls, folder: str | Path | None = None, beam: bool = True,
-                        rescore: bool = True) -> Recognizer:
+                        rescore: bool = True, int8: bool = True) -> Recognizer:
         """Load a model folder (default: $ASSISTANT_ASR_MODEL or the shipped model). With `rescore`
         and a second-pass weight in its decoder settings, Whisper rescores the beam's readings
-        (`asr.rescoring`) where its package is installed."""
+        (`asr.rescoring`) where its package is installed; with `int8` that second pass runs in int8
+        (`asr.int8`: a fifth less time for the whole recognizer, the same WER within noise)."""
         folder = model_dir(folder)
         if not (folder / "config.json").exists():
             raise FileNotFoundError(f"no speech model in {folder} (config.json missing)")
@@ -102,7 +103,7 @@ class Recognizer:
         sentences = corpus.read_text(encoding="utf-8").splitlines() if corpus.exists() else []
         tuned = folder / DECODER_CONFIG
         options = BeamOptions(**json.loads(tuned.read_text(encoding="utf-8"))) if tuned.exists() else BeamOptions()
-        rescorer = second_pass(options) if beam and rescore else None
+        rescorer = second_pass(options, int8) if beam and rescore else None
         return cls(load_acoustic_model(folder), sentences, beam=beam, options=options,
                    background_words=read_background_words(folder / BACKGROUND_WORDS), rescorer=rescorer)
 

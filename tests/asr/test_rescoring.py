@@ -8,6 +8,7 @@ from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
 from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer
+from asr.whisper_ctc import WhisperCTC
 from asr.whisper_decoder import WhisperDecoder
 
 from .conftest import ROOT, speak
@@ -18,6 +19,12 @@ SAID = "set a timer for ten minutes"
 @pytest.fixture(scope="module")
 def rescorer():
     return Rescorer.from_whisper()
+
+
+@pytest.fixture(scope="module")
+def exact(rescorer):
+    """Whisper in float32 throughout."""
+    return Rescorer(WhisperCTC.from_whisper(), WhisperDecoder.from_whisper(), rescorer.tokenizer)
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +55,10 @@ def test_whisper_reads_a_reading_after_one_prompt_and_before_one_end(rescorer):
     assert rescorer.tokenizer.decode(ids[2:-1]).strip() == SAID
 
 
-def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
+def test_readings_scored_together_score_as_each_would_alone(rescorer, exact, audio):
     """Readings share their first words and are read as one tree; each must still score as if
     Whisper had read it on its own, left to right."""
     texts = [SAID, "set a timer for ten minutes please", "set a time for ten minutes", "sit down"]
-    exact = Rescorer(rescorer.encoder, WhisperDecoder.from_whisper(), rescorer.tokenizer)  # float32 throughout
     together = exact.scores(audio, texts)
     alone = [exact.scores(audio, [text])[0] for text in texts]
     assert together == pytest.approx(alone, abs=1e-3)
@@ -63,12 +69,14 @@ def test_readings_scored_together_score_as_each_would_alone(rescorer, audio):
         log_probs = exact.decoder.log_probs(exact.decoder(torch.tensor([ids[:-1]]), memory)[0])
         plain = float(log_probs[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].sum())
     assert alone[0] == pytest.approx(plain, abs=1e-3)
-    assert rescorer.scores(audio, texts) == pytest.approx(together, abs=0.5)  # bfloat16 where the CPU has it
+    # int8 moves every score by about the same (here about -1): the readings keep their distances
+    int8 = rescorer.scores(audio, texts)
+    assert [s - int8[0] for s in int8[1:]] == pytest.approx([s - together[0] for s in together[1:]], abs=0.5)
 
 
-def test_a_quiet_microphone_changes_nothing_whisper_prefers(rescorer, audio):
+def test_a_quiet_microphone_changes_nothing_whisper_prefers(exact, audio):
     texts = [SAID, "set a time for ten minutes"]
-    loud, quiet = rescorer.scores(audio, texts), rescorer.scores(audio * 0.02, texts)
+    loud, quiet = exact.scores(audio, texts), exact.scores(audio * 0.02, texts)
     assert quiet == pytest.approx(loud, rel=0.01)  # unlevelled, 34 dB down moves Whisper's features a lot
     assert quiet[0] - quiet[1] == pytest.approx(loud[0] - loud[1], abs=0.2)
 

@@ -1,5 +1,6 @@
 """Endpointing: listening stops when the user stops talking, or when nobody talks."""
 import numpy as np
+import pytest
 
 from asr.vad import SEGMENT_PAD_SECONDS, Endpointer, EndpointerOptions, speech_segments
 
@@ -66,3 +67,25 @@ def test_the_endpointers_judgement_finds_the_same_speech(tmp_path):
     expected = speech_segments(padded)
     assert len(expected) == 2
     assert speech_segments(padded, probabilities=endpointer.probabilities) == expected
+
+
+def test_the_vad_judges_each_frame_as_silero_s_own_wrapper_does(tmp_path):
+    """The ONNX session is called directly, for speed; the probabilities must not move."""
+    import warnings
+
+    import torch
+    from silero_vad import load_silero_vad
+
+    from asr.audio import load_audio
+    from asr.vad import FRAME, frame_probabilities
+
+    speak("turn the volume down", tmp_path / "a.wav")
+    audio = np.concatenate([np.zeros(4000, np.float32), load_audio(tmp_path / "a.wav")])  # ends mid-frame
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        silero = load_silero_vad(onnx=True)
+    padded = np.concatenate([audio, np.zeros(-len(audio) % FRAME, np.float32)])
+    theirs = [float(silero(torch.from_numpy(frame.copy()), 16000)) for frame in padded.reshape(-1, FRAME)]
+    ours = frame_probabilities(audio)
+    assert max(theirs) > 0.9 and min(theirs) < 0.1  # speech and silence both judged
+    assert ours == pytest.approx(theirs, abs=1e-6)
