@@ -51,7 +51,7 @@ class SpeechProbability:
     frames), the same probabilities, and callers on different threads share one session."""
 
     def __init__(self, model=None) -> None:
-        self._model = model or _new_model()
+        self._model = model if model is not None else _new_model()
         self._session = getattr(self._model, "session", None)
         if self._session is None:  # the TorchScript copy keeps its state itself
             self._model.reset_states()
