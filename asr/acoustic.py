@@ -17,6 +17,7 @@ from torch import nn
 from .features import level_gain
 from .model import ConformerCTC
 from .text import BLANK, WORD_SEPARATOR
+from .traced import traced_method
 from .whisper_ctc import MODEL_TYPE as WHISPER_CTC, WhisperCTC
 
 
@@ -41,6 +42,12 @@ MIN_SAMPLES = 1600
 """Audio pieces shorter than this (0.1 s at 16 kHz) are padded with silence before the encoder."""
 
 
+def example_features(frames: int, mels: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """One utterance's made-up features and their length, to trace a model with."""
+    features = torch.randn(1, frames, mels, generator=torch.Generator().manual_seed(0))
+    return features, torch.tensor([frames])
+
+
 class CTCAcousticModel:
     """The project's own models: the Conformer, or Whisper's encoder fine-tuned with CTC."""
 
@@ -49,6 +56,8 @@ class CTCAcousticModel:
         self.mel = model.features()
         self.vocabulary = Vocabulary(tuple(model.config.vocab), BLANK, WORD_SEPARATOR, upper_case=False)
         self.frame_seconds = model.frame_seconds
+        mels = model.config.n_mels  # one utterance at a time, as `log_probs` reads them
+        self._forward = traced_method(model, "forward", example_features(300, mels), example_features(217, mels))
 
     def log_probs(self, audio: np.ndarray) -> torch.Tensor:
         scaled = torch.from_numpy(np.ascontiguousarray(audio * level_gain(audio), dtype=np.float32))
@@ -61,7 +70,7 @@ class CTCAcousticModel:
                 # after the sound gives it the frames it needs and adds no words.
                 piece = nn.functional.pad(piece, (0, max(0, MIN_SAMPLES - len(piece))))
                 features = self.mel(piece.unsqueeze(0))  # [1, frames, mels]
-                log_probs, lengths = self.model(features, torch.tensor([features.shape[1]]))
+                log_probs, lengths = self._forward(features, torch.tensor([features.shape[1]]))
                 pieces.append(log_probs[0, : int(lengths[0])])
         return torch.cat(pieces)
 

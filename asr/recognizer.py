@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +20,11 @@ from .decoding import BeamOptions, Hypothesis, LexiconDecoder, greedy
 from .lm import BACKGROUND_WORDS, LM_CORPUS, read_background_words
 from .rescoring import Rescorer
 from .text import written_form
-from .vad import speech_segments
+from .vad import MAX_SEGMENT_SECONDS, speech_segments
 
 if TYPE_CHECKING:
+    import torch
+
     from .streaming import StreamingSession
 
 log = logging.getLogger(__name__)
@@ -86,6 +89,7 @@ class Recognizer:
         self._sentences = list(lm_sentences)
         self.background_words = dict(background_words or {})
         self._lock = threading.Lock()
+        self._reader: ThreadPoolExecutor | None = None
         self._decoder = LexiconDecoder(acoustic.vocabulary, self._sentences, (), self.options,
                                        self.background_words) if beam and self._sentences else None
 
@@ -136,9 +140,11 @@ class Recognizer:
     def vocabulary_words(self) -> frozenset[str]:
         return self._decoder.words if self._decoder else frozenset()
 
-    def decode(self, audio: np.ndarray, final: bool = True) -> Hypothesis:
-        """16 kHz mono speech -> words (beam search when `final`, greedy for partials)."""
-        log_probs = self.acoustic.log_probs(audio)
+    def decode(self, audio: np.ndarray, final: bool = True, log_probs: torch.Tensor | None = None) -> Hypothesis:
+        """16 kHz mono speech -> words (beam search when `final`, greedy for partials);
+        `log_probs`: the acoustic model's reading of this very audio, where it has one already."""
+        if log_probs is None:
+            log_probs = self.acoustic.log_probs(audio)
         with self._lock:
             decoder = self._decoder
         if final and decoder is not None:
@@ -165,8 +171,10 @@ class Recognizer:
         texts, confidences, start, end, offset = [], [], None, 0.0, 0
         last_readings: tuple[tuple[str, float], ...] = ()
         for block in blocks:
+            ahead = self._read_ahead(block) if speech_probabilities is None else None
             for first, last in speech_segments(block, probabilities=speech_probabilities):
-                hypothesis = self.decode(block[first:last])
+                whole = ahead is not None and (first, last) == (0, len(block))
+                hypothesis = self.decode(block[first:last], log_probs=ahead.result() if whole else None)
                 if hypothesis.text:
                     last_readings = hypothesis.alternatives
                     texts.append(hypothesis.text)
@@ -177,6 +185,18 @@ class Recognizer:
         return Transcript(" ".join(texts), True, float(np.mean(confidences)) if confidences else 1.0,
                           start or 0.0, end, offset / SAMPLE_RATE, time.perf_counter() - started,
                           after_words(texts[:-1], last_readings))
+
+    def _read_ahead(self, block: np.ndarray) -> Future | None:
+        """The acoustic model's reading of the whole `block`, begun on another thread while the
+        VAD looks for speech in it: a spoken command usually fills its recording, so the VAD's
+        one segment is then the block and its reading is ready sooner (a tenth of the
+        recognizer's time on 2 cores). None for a block too long to be one segment."""
+        if len(block) > MAX_SEGMENT_SECONDS * SAMPLE_RATE:
+            return None
+        with self._lock:
+            if self._reader is None:
+                self._reader = ThreadPoolExecutor(1, thread_name_prefix="asr-read-ahead")
+        return self._reader.submit(self.acoustic.log_probs, block)
 
     @staticmethod
     def _prepare(audio: np.ndarray, sample_rate: int) -> np.ndarray:

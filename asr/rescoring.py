@@ -16,8 +16,10 @@ import numpy as np
 import torch
 
 from . import int8 as int8_weights
+from .acoustic import example_features
 from .decoding import Hypothesis
 from .features import level_gain
+from .traced import traced_method
 from .whisper_ctc import WhisperCTC, WhisperLogMel, ct2_weights, whisper_model_file
 from .whisper_decoder import WhisperDecoder
 
@@ -38,6 +40,8 @@ class Rescorer:
         self.encoder = encoder.eval()
         self.decoder = decoder.eval()
         self.features = WhisperLogMel(encoder.config.n_mels)
+        mels = encoder.config.n_mels
+        self._encode = traced_method(encoder, "encode", example_features(300, mels), example_features(217, mels))
         self.tokenizer = tokenizer
         self._prompt = [tokenizer.token_to_id(START_OF_TRANSCRIPT), tokenizer.token_to_id(NO_TIMESTAMPS)]
         self._end = tokenizer.token_to_id(END_OF_TEXT)
@@ -80,7 +84,7 @@ class Rescorer:
         # at the level the first pass hears it: Whisper's log-mel features are not level-free
         samples = torch.from_numpy(np.ascontiguousarray(audio * level_gain(audio), dtype=np.float32))[None]
         features = self.features(samples)
-        memory, _ = self.encoder.encode(features, torch.tensor([features.shape[1]]))
+        memory, _ = self._encode(features, torch.tensor([features.shape[1]]))
         sequences = [self.token_ids(text) for text in texts]
         tree = PrefixTree(sequences)
         states = self.decoder(tree.tokens[None], memory, tree.depths, tree.mask)[0]

@@ -85,8 +85,12 @@ on soft onsets and trailing consonants ("remove ..." was heard as "ive ..."): wi
 recognizer's WER was 21.8 % on its dev set and 35.7 % on real voices, with 0.6 s 20.0 and 33.3 %."""
 
 
+MAX_SEGMENT_SECONDS = 20.0
+"""Speech longer than this is cut into several segments (a command is far shorter)."""
+
+
 def speech_segments(audio: np.ndarray, threshold: float = 0.5, pad_seconds: float = SEGMENT_PAD_SECONDS,
-                    max_seconds: float = 20.0, min_gap_seconds: float = 0.6, min_speech_seconds: float = 0.1,
+                    max_seconds: float = MAX_SEGMENT_SECONDS, min_gap_seconds: float = 0.6, min_speech_seconds: float = 0.1,
                     probabilities: Sequence[float] | None = None) -> list[tuple[int, int]]:
     """(start, end) sample ranges of speech in 16 kHz audio, padded, none longer than `max_seconds`;
     pauses shorter than `min_gap_seconds` stay inside a segment, so a command is decoded whole.
