@@ -42,6 +42,7 @@ class Rescorer:
         self.features = WhisperLogMel(encoder.config.n_mels)
         mels = encoder.config.n_mels
         self._encode = traced_method(encoder, "encode", example_features(300, mels), example_features(217, mels))
+        self._states = traced_method(decoder, "states", decoder.example_inputs(12, 75), decoder.example_inputs(7, 40))
         self.tokenizer = tokenizer
         self._prompt = [tokenizer.token_to_id(START_OF_TRANSCRIPT), tokenizer.token_to_id(NO_TIMESTAMPS)]
         self._end = tokenizer.token_to_id(END_OF_TEXT)
@@ -87,7 +88,8 @@ class Rescorer:
         memory, _ = self._encode(features, torch.tensor([features.shape[1]]))
         sequences = [self.token_ids(text) for text in texts]
         tree = PrefixTree(sequences)
-        states = self.decoder(tree.tokens[None], memory, tree.depths, tree.mask)[0]
+        self.decoder.check_positions(tree.depths)
+        states = self._states(tree.tokens[None], memory, tree.depths, tree.mask)[0]
         picked = self.decoder.token_log_probs(states, torch.cat([torch.tensor(path) for path in tree.paths]),
                                               torch.tensor([token for s in sequences for token in s[1:]]))
         return [float(part.sum()) for part in picked.split([len(path) for path in tree.paths])]

@@ -88,12 +88,29 @@ class WhisperDecoder(nn.Module):
         `mask` ([tokens, tokens], True where a token may look) lay out other shapes, such as a
         tree of readings that share their first words."""
         where = torch.arange(tokens.shape[1]) if positions is None else positions
-        if int(where.max()) >= self.config.max_tokens:
+        self.check_positions(where)
+        return self.states(tokens, memory, where, mask)
+
+    def check_positions(self, positions: torch.Tensor) -> None:
+        if int(positions.max()) >= self.config.max_tokens:
             raise ValueError(f"at most {self.config.max_tokens} tokens in a row")
-        x = self.embedding(tokens).float() + self.positions[where]
+
+    def states(self, tokens: torch.Tensor, memory: torch.Tensor, positions: torch.Tensor,
+               mask: torch.Tensor | None) -> torch.Tensor:
+        """`forward` for positions `check_positions` has let through (no Python branches on
+        values, so it can be traced)."""
+        x = self.embedding(tokens).float() + self.positions[positions]
         for block in self.blocks:
             x = block(x, memory, mask)
         return self.ln(x)
+
+    def example_inputs(self, tokens: int, frames: int) -> tuple[torch.Tensor, ...]:
+        """Made-up `states` inputs, to trace it with: `tokens` in a row, each seeing those before
+        it, after `frames` encoder states."""
+        generator = torch.Generator().manual_seed(0)
+        ids = torch.randint(0, self.config.vocab_size, (1, tokens), generator=generator)
+        memory = torch.randn(1, frames, self.config.d_model, generator=generator)
+        return ids, memory, torch.arange(tokens), torch.ones(tokens, tokens, dtype=torch.bool).tril()
 
     def log_probs(self, states: torch.Tensor) -> torch.Tensor:
         """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied; the

@@ -25,16 +25,21 @@ def command(tmp_path_factory):
     return load_audio(path)
 
 
-def test_both_encoders_are_traced_and_compute_what_the_eager_models_do(recognizer, command):
+def test_the_models_are_traced_and_compute_what_the_eager_ones_do(recognizer, command):
     acoustic, rescorer = recognizer.acoustic, recognizer.rescorer
-    assert isinstance(acoustic._forward, torch._C.ScriptMethod)
-    assert isinstance(rescorer._encode, torch._C.ScriptMethod)
+    assert all(isinstance(forward, torch._C.ScriptMethod)
+               for forward in (acoustic._forward, rescorer._encode, rescorer._states))
     with torch.inference_mode():
         features = acoustic.mel(torch.from_numpy(command)[None])
         lengths = torch.tensor([features.shape[1]])
-        traced, eager = acoustic._forward(features, lengths)[0], acoustic.model(features, lengths)[0]
-        assert traced.shape == eager.shape and torch.allclose(traced, eager, atol=1e-4)
-        traced, eager = rescorer._encode(features, lengths)[0], rescorer.encoder.encode(features, lengths)[0]
+        pairs = [(acoustic._forward(features, lengths)[0], acoustic.model(features, lengths)[0])]
+        memory = rescorer.encoder.encode(features, lengths)[0]
+        pairs.append((rescorer._encode(features, lengths)[0], memory))
+        tokens = torch.tensor([rescorer.token_ids(SAID)])
+        causal = torch.ones(tokens.shape[1], tokens.shape[1], dtype=torch.bool).tril()
+        pairs.append((rescorer._states(tokens, memory, torch.arange(tokens.shape[1]), causal),
+                      rescorer.decoder(tokens, memory)))
+    for traced, eager in pairs:
         assert traced.shape == eager.shape and torch.allclose(traced, eager, atol=1e-4)
 
 
