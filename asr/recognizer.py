@@ -189,8 +189,9 @@ class Recognizer:
     def _read_ahead(self, block: np.ndarray) -> Future | None:
         """The acoustic model's reading of the whole `block`, begun on another thread while the
         VAD looks for speech in it: a spoken command usually fills its recording, so the VAD's
-        one segment is then the block and its reading is ready sooner (a tenth of the
-        recognizer's time on 2 cores). None for a block too long to be one segment."""
+        one segment is then the block and its reading is ready sooner (with the traced models,
+        0.84-0.87 of the recognizer's time on 2 cores, clip by clip in one process). None for a
+        block too long to be one segment."""
         if len(block) > MAX_SEGMENT_SECONDS * SAMPLE_RATE:
             return None
         with self._lock:
