@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from .text import BLANK, WORD_SEPARATOR, spoken_form
+from .text import BLANK, WORD_SEPARATOR, plain_spoken_form
 
 if TYPE_CHECKING:
     from .acoustic import Vocabulary
@@ -92,7 +92,7 @@ class LexiconDecoder:
         from .lm import build_arpa
 
         self.vocabulary = vocabulary
-        bias = [b for b in (spoken_form(p) for p in bias_phrases) if b]
+        bias = [b for b in (plain_spoken_form(p) for p in bias_phrases) if b]
         corpus = list(sentences) + [carrier.format(b) for b in bias for carrier in BIAS_CARRIERS]
         background = background or {}
         words = sorted({w for s in corpus for w in s.split()} | set(background))

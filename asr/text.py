@@ -44,6 +44,18 @@ def _say_decimal(match: re.Match) -> str:
     return f"{num2words(int(match.group(1)))} point {digits}"
 
 
+_UNACCENTED = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "ı": "i", "đ": "d",
+                             "ð": "d", "þ": "th"})
+"""Latin letters that Unicode does not decompose into a plain letter and an accent."""
+
+
+def plain_letters(text: str) -> str:
+    """`text` with accents dropped from Latin letters ("crème brûlée" -> "creme brulee"): the
+    model spells with a-z, and cut at every accented letter a word became fragments ("cr me")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def spoken_form(text: str) -> str:
     """Lower-case letters, apostrophes and single spaces, with numbers written as words."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
@@ -63,6 +75,16 @@ def spoken_form(text: str) -> str:
     return " ".join(text.split())
 
 
+def plain_spoken_form(text: str) -> str:
+    """`spoken_form` of `text` with its accents dropped first: for the user's own words (list
+    items, names) and for scoring. Training text and the shipped LM corpus still go through
+    `spoken_form` alone, which cuts an accented word into fragments; changing that means a new
+    LM corpus (`prepare --lm-only`: only the 34 foreign-language sentences change), which
+    measured dev 13.47 -> 13.54 % and test 9.89 -> 9.99 % at stop 35, so it waits for the next
+    refresh of the training data."""
+    return spoken_form(plain_letters(unicodedata.normalize("NFKC", text).lower()))
+
+
 def written_form(spoken: str) -> str:
     """Recognizer output as people write it: "p m" -> "pm"."""
     return re.sub(r"\b([ap]) m\b", r"\1m", spoken)
@@ -70,7 +92,7 @@ def written_form(spoken: str) -> str:
 
 def scoring_form(text: str) -> list[str]:
     """Words for WER: spoken form, then number words as digits, so "5" and "five" agree."""
-    spoken = written_form(spoken_form(text))
+    spoken = written_form(plain_spoken_form(text))
     if not spoken:
         return []
     return alpha2digit(spoken, "en", threshold=0).split()

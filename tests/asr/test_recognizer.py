@@ -137,9 +137,9 @@ def test_user_words_become_recognisable_after_set_context(recognizer):
     emissions = _spelled(f"add {word} to my shopping list", recognizer.acoustic.vocabulary.tokens)
     plain = LexiconDecoder(recognizer.acoustic.vocabulary, recognizer.sentences)
     assert word not in plain.decode(emissions).text.split()  # not a word it knows: cannot come out
-    recognizer.set_context([word, "oat milk"])
+    recognizer.set_context([word, "oat milk", "Crème brûlée"])
     try:
-        assert {word, "oat"} <= recognizer.vocabulary_words
+        assert {word, "oat", "creme", "brulee"} <= recognizer.vocabulary_words  # accents: plain letters
         with recognizer._lock:
             biased = recognizer._decoder
         assert biased.decode(emissions).text == f"add {word} to my shopping list"

@@ -3,7 +3,7 @@ import pytest
 
 from asr.evaluate import error_rates
 from asr.lm import build_arpa
-from asr.text import scoring_form, spoken_form
+from asr.text import plain_spoken_form, scoring_form, spoken_form
 
 
 @pytest.mark.parametrize("written, spoken", [
@@ -24,6 +24,15 @@ def test_scoring_treats_digits_and_number_words_alike():
     assert scoring_form("set a timer for 5 minutes") == scoring_form("set a timer for five minutes")
     assert error_rates(["timer for twenty five minutes"], ["timer for 25 minutes"])["wer"] == 0.0
     assert error_rates(["add milk to my list"], ["add silk to my list"])["wer"] == pytest.approx(0.2)
+
+
+def test_an_accented_word_is_one_word_spelt_plainly():
+    """A user's word or a scored word is not cut into fragments at its accented letters (it
+    was: "d nde est el ba o")."""
+    assert plain_spoken_form("Crème brûlée at the Café") == "creme brulee at the cafe"
+    assert plain_spoken_form("Günaydın, Straße, Zoë") == "gunaydin strasse zoe"
+    assert scoring_form("¿Dónde está el baño?") == ["donde", "esta", "el", "bano"]
+    assert error_rates(["add jalapeños to my list"], ["add jalapenos to my list"])["wer"] == 0.0
 
 
 def _read_arpa(text):
