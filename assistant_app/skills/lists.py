@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 from rapidfuzz import fuzz, process
 
@@ -45,10 +46,15 @@ def split_items(text: str) -> list[str]:
 
 
 def find_item(item: str, present: list[str]) -> str | None:
-    """The list entry the user means: "egg" finds "eggs", a typo still finds its item."""
+    """The list entry the user means: "egg" finds "eggs", a typo still finds its item, and
+    "creme brulee" (as speech spells it) finds "Crème brûlée"."""
     best = process.extractOne(item, present, scorer=fuzz.WRatio, score_cutoff=85,
-                              processor=str.lower) if present else None
+                              processor=_unaccented) if present else None
     return best[0] if best else None
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
 def means_whole_list(items: list[str], utterance: str) -> bool:

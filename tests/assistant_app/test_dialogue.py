@@ -82,6 +82,12 @@ def test_list_follow_ups_use_the_list_in_context(assistant):
     assert "eggs" in shown.reply and "milk" not in shown.reply
 
 
+def test_an_accented_item_is_found_as_speech_spells_it(assistant):
+    say(assistant, "add Crème brûlée and jalapeños to my shopping list")
+    say(assistant, "remove creme brulee and jalapenos from my shopping list")
+    assert assistant.store.list_items("shopping") == []
+
+
 def test_replies_about_items_read_right_for_one_or_several(assistant):
     for text in ["add bananas, apples and oat milk to my shopping list", "add tomatoes to my shopping list",
                  "add bread to my shopping list", "add bread to my shopping list",
