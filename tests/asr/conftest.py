@@ -19,6 +19,20 @@ def speak(text: str, path: Path, voice: str = HELD_OUT_VOICE, rate: int = 150) -
     return audio, sample_rate
 
 
+SAID = "set a timer for ten minutes"
+"""A command several test modules hear: `said_audio` speaks it."""
+
+
+@pytest.fixture(scope="session")
+def said_audio(tmp_path_factory) -> np.ndarray:
+    """`SAID` spoken by the held-out voice, as 16 kHz float32."""
+    from asr.audio import load_audio
+
+    path = tmp_path_factory.mktemp("said") / "said.wav"
+    speak(SAID, path)
+    return load_audio(path)
+
+
 @pytest.fixture(scope="session")
 def recognizer():
     from asr import Recognizer

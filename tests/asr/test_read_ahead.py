@@ -4,33 +4,22 @@ import logging
 import threading
 
 import numpy as np
-import pytest
 import torch
 from torch import nn
 
 from asr.acoustic import example_features
-from asr.audio import load_audio
 from asr.traced import traced_method
 from asr.vad import MAX_SEGMENT_SECONDS, frame_probabilities
 
-from .conftest import speak
-
-SAID = "set a timer for ten minutes"
+from .conftest import SAID
 
 
-@pytest.fixture(scope="module")
-def command(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ahead") / "said.wav"
-    speak(SAID, path)
-    return load_audio(path)
-
-
-def test_the_models_are_traced_and_compute_what_the_eager_ones_do(recognizer, command):
+def test_the_models_are_traced_and_compute_what_the_eager_ones_do(recognizer, said_audio):
     acoustic, rescorer = recognizer.acoustic, recognizer.rescorer
     assert all(isinstance(forward, torch._C.ScriptMethod)
                for forward in (acoustic._forward, rescorer._encode, rescorer._states))
     with torch.inference_mode():
-        features = acoustic.mel(torch.from_numpy(command)[None])
+        features = acoustic.mel(torch.from_numpy(said_audio)[None])
         lengths = torch.tensor([features.shape[1]])
         pairs = [(acoustic._forward(features, lengths)[0], acoustic.model(features, lengths)[0])]
         memory = rescorer.encoder.encode(features, lengths)[0]
@@ -80,28 +69,28 @@ def reads_of(recognizer, monkeypatch) -> list[tuple[int, str]]:
     return reads
 
 
-def test_a_command_that_fills_its_recording_is_read_once_ahead_of_the_vad(recognizer, command, monkeypatch):
+def test_a_command_that_fills_its_recording_is_read_once_ahead_of_the_vad(recognizer, said_audio, monkeypatch):
     reads = reads_of(recognizer, monkeypatch)
-    assert recognizer.transcribe(command).text == SAID
-    assert len(reads) == 1 and reads[0][0] == len(command) and reads[0][1].startswith("asr-read-ahead")
+    assert recognizer.transcribe(said_audio).text == SAID
+    assert len(reads) == 1 and reads[0][0] == len(said_audio) and reads[0][1].startswith("asr-read-ahead")
 
 
-def test_speech_after_a_long_silence_is_read_again_where_the_vad_found_it(recognizer, command, monkeypatch):
+def test_speech_after_a_long_silence_is_read_again_where_the_vad_found_it(recognizer, said_audio, monkeypatch):
     reads = reads_of(recognizer, monkeypatch)
-    late = np.concatenate([np.zeros(3 * 16000, np.float32), command])
+    late = np.concatenate([np.zeros(3 * 16000, np.float32), said_audio])
     assert recognizer.transcribe(late).text == SAID
     segment = [samples for samples, thread in reads if not thread.startswith("asr-read-ahead")]
     assert len(segment) == 1 and segment[0] < len(late)  # the read ahead of the whole is not used
 
 
-def test_no_reading_ahead_where_the_vad_has_judged_already_or_the_audio_is_long(recognizer, command,
+def test_no_reading_ahead_where_the_vad_has_judged_already_or_the_audio_is_long(recognizer, said_audio,
                                                                                  monkeypatch):
     reads = reads_of(recognizer, monkeypatch)
-    judged = recognizer.transcribe(command, speech_probabilities=frame_probabilities(command))
+    judged = recognizer.transcribe(said_audio, speech_probabilities=frame_probabilities(said_audio))
     assert judged.text == SAID and len(reads) == 1 and not reads[0][1].startswith("asr-read-ahead")
     reads.clear()
     gap = np.zeros(16000, np.float32)
-    repeats = int(MAX_SEGMENT_SECONDS * 16000 // (len(command) + len(gap))) + 1
-    long_audio = np.concatenate([np.concatenate([command, gap])] * repeats)
+    repeats = int(MAX_SEGMENT_SECONDS * 16000 // (len(said_audio) + len(gap))) + 1
+    long_audio = np.concatenate([np.concatenate([said_audio, gap])] * repeats)
     assert recognizer.transcribe(long_audio).text.count("timer") >= repeats - 1
     assert not any(thread.startswith("asr-read-ahead") for _, thread in reads)

