@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import torch
 
 from .text import BLANK, WORD_SEPARATOR, plain_spoken_form
@@ -162,6 +163,72 @@ class LexiconDecoder:
         (text, best), *others = readings.items()
         confidence = greedy(log_probs, self.vocabulary.tokens).confidence if text else 0.0
         return Hypothesis(text, confidence, tuple((t, score - best) for t, score in others if t))
+
+    def score(self, log_probs: torch.Tensor, texts: Sequence[str]) -> list[float]:
+        """The beam search's score of readings it need not have found (spoken form, as `decode`
+        reads words out): the best CTC path through the lexicon's spellings, plus the LM weight
+        times the LM's score and the word score per word, as the search adds them. -inf for a
+        reading the acoustic model cannot spell. The second pass weighs Whisper's own readings
+        by this (`asr.rescoring`); they are mostly one reading cut at each word, and a reading's
+        best paths give all its first words' at once."""
+        emissions = self._closed(log_probs.float()).numpy()
+        index = {token: i for i, token in enumerate(self.vocabulary.tokens)}
+        paths: dict[tuple[str, ...], float] = {}
+        for words in sorted({tuple(text.split()) for text in texts}, key=len, reverse=True):
+            if words and words not in paths:
+                for count, score in enumerate(best_path_scores(emissions, words, index, self.vocabulary), 1):
+                    paths.setdefault(words[:count], score)
+        options = self.options
+        return [paths.get(tuple(text.split()), -math.inf) + options.lm_weight * self._lm_score(text.split())
+                + options.word_score * len(text.split()) for text in texts]
+
+    def _lm_score(self, words: Sequence[str]) -> float:
+        """log10 P(words, end of sentence) under the search's own LM, `<unk>` for unknown words."""
+        lm, dictionary = self._decoder.lm, self._decoder.word_dict
+        state, total = lm.start(False), 0.0
+        for word in words:
+            state, score = lm.score(state, dictionary.get_index(word if word in self.words else "<unk>"))
+            total += score
+        return total + lm.finish(state)[1]
+
+
+def best_path_scores(emissions: np.ndarray, words: Sequence[str], index: Mapping[str, int],
+                     vocabulary: Vocabulary) -> list[float]:
+    """log P of the likeliest CTC path that spells `words[:n]`, for each n from 1, through
+    [frames, tokens] `emissions` (which end on a separator frame, `LexiconDecoder._closed`), as
+    the lexicon's two spellings allow it: a separator between two words or none, and silence
+    (separators) before the first. -inf where a letter is not in `index` or frames are too few."""
+    spelled = [word.upper() if vocabulary.upper_case else word for word in words]
+    if not spelled or not all(c in index for word in spelled for c in word):
+        return [-math.inf] * len(words)
+    blank, separator = index[vocabulary.blank], index[vocabulary.separator]
+    labels, skippable, ends = [separator], [True], []
+    for word in spelled:
+        labels += [index[c] for c in word] + [separator]
+        skippable += [False] * len(word) + [True]  # between words; each word's own end, read below
+        ends.append(2 * len(labels) - 1)  # the state of the separator after it
+    states = np.full(2 * len(labels) + 1, blank)
+    states[1::2] = labels
+    skip = np.zeros(len(states), dtype=bool)
+    skip[1::2] = skippable
+    # CTC's moves, plus moves over a skippable separator (from the blank or letter before it)
+    position = np.arange(len(states))
+    label = position % 2 == 1
+    over_blank = label & (position >= 2) & (states != np.roll(states, 2))
+    over_separator = label & np.roll(skip, 2) & (position >= 3)
+    over_both = over_separator & (position >= 4) & (states != np.roll(states, 4))
+    scores = np.full(len(states), -np.inf)
+    scores[:2] = emissions[0, states[:2]]
+    scores[3] = emissions[0, states[3]]
+    for frame in emissions[1:]:
+        best = scores.copy()
+        best[1:] = np.maximum(best[1:], scores[:-1])
+        best[2:] = np.where(over_blank[2:], np.maximum(best[2:], scores[:-2]), best[2:])
+        best[3:] = np.where(over_separator[3:], np.maximum(best[3:], scores[:-3]), best[3:])
+        best[4:] = np.where(over_both[4:], np.maximum(best[4:], scores[:-4]), best[4:])
+        scores = best + frame[states]
+    # a reading of n words ends on the separator after its n-th word, or on the blank after that
+    return [float(max(scores[end], scores[end + 1])) for end in ends]
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,8 +69,9 @@ WORD_SCORES = (-1.0, 0.0, 1.0)
 """The first-pass grid `tune_decoder` searches, around every setting that has won so far (LM
 weight 2.0-3.0, word score -1 to 2; 2.0 only with the 4,423-word lexicon): each point decodes
 the whole dev set with a beam of 512, so a wider grid took a quarter of an hour on 2 cores."""
-RESCORE_WEIGHTS = (0.0, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0)
-"""The second pass's weights `tune_decoder` tries with each first-pass setting (1.0 has won)."""
+RESCORE_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+"""The second pass's weights `tune_decoder` tries with each first-pass setting (1.0 won with the
+beam's readings alone, 2.5 with Whisper's own readings among them)."""
 
 
 def tune_decoder(recognizer: Recognizer, manifest: Path, rescorer: Rescorer | None = None,
@@ -78,30 +80,33 @@ def tune_decoder(recognizer: Recognizer, manifest: Path, rescorer: Rescorer | No
     """Grid-search the LM weight, word score and (with `rescorer`) second-pass weight together
     on a dev manifest, by the WER of the final readings: the best first-pass setting need not be
     the best one to rescore. The acoustic model reads each file once, and Whisper each distinct
-    reading once."""
+    set of close readings once (with its own readings, as `Recognizer.decode` reads them)."""
     from .audio import load_audio
     from .recognizer import written_hypothesis
-    from .rescoring import close_readings, reorder
+    from .rescoring import close_readings, own_readings, reorder
 
     rows = list(read_manifest(manifest))
     audio = [load_audio(path) for path, _, _ in rows]
     emissions = [recognizer.acoustic.log_probs(clip) for clip in audio]
     references = [text for _, text, _ in rows]
-    first_pass = {}
+    listened: dict[tuple[int, tuple[str, ...]], tuple[dict, dict]] = {}
+    results = []
     for lm_weight in lm_weights:
         for word_score in word_scores:
             options = replace(recognizer.options, lm_weight=lm_weight, word_score=word_score)
             decoder = recognizer.search(options)
-            first_pass[options] = [written_hypothesis(decoder.decode(e)) for e in emissions]
-    heard = [rescorer.heard(clip, *(h[i] for h in first_pass.values())) if rescorer else {}
-             for i, clip in enumerate(audio)]
-    results = []
-    for options, hypotheses in first_pass.items():
-        for weight in rescore_weights if rescorer else (0.0,):
-            texts = [reorder(h, {t: scores[t] for t in close_readings(h) if t in scores}, weight).text
-                     for h, scores in zip(hypotheses, heard)]
-            results.append({"lm_weight": options.lm_weight, "word_score": options.word_score,
-                            "rescore_weight": weight, **error_rates(references, texts)})
+            hypotheses = [written_hypothesis(decoder.decode(e)) for e in emissions]
+            second = []
+            for i, hypothesis in enumerate(hypotheses):
+                key = (i, tuple(close_readings(hypothesis)))
+                if rescorer and key not in listened:
+                    listened[key] = rescorer.listen(audio[i], hypothesis, own=True)
+                heard, own = listened.get(key, ({}, {}))
+                second.append((heard, own_readings(hypothesis, own, partial(decoder.score, emissions[i])) if own else {}))
+            for weight in rescore_weights if rescorer else (0.0,):
+                texts = [reorder(h, heard, weight, own).text for h, (heard, own) in zip(hypotheses, second)]
+                results.append({"lm_weight": options.lm_weight, "word_score": options.word_score,
+                                "rescore_weight": weight, **error_rates(references, texts)})
     best = min(results, key=lambda r: r["wer"])
     return replace(recognizer.options, lm_weight=best["lm_weight"], word_score=best["word_score"],
                    rescore_weight=best["rescore_weight"]), results

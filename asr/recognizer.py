@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -154,7 +155,8 @@ class Recognizer:
             hypothesis = Hypothesis(hypothesis.text.lower(), hypothesis.confidence)
         hypothesis = written_hypothesis(hypothesis)
         if final and self.rescorer is not None:
-            hypothesis = self.rescorer.rescore(audio, hypothesis, self.options.rescore_weight)
+            first_pass = partial(decoder.score, log_probs) if decoder is not None else None
+            hypothesis = self.rescorer.rescore(audio, hypothesis, self.options.rescore_weight, first_pass)
         return hypothesis
 
     def transcribe(self, audio: np.ndarray | str | Path, sample_rate: int = SAMPLE_RATE,

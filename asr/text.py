@@ -90,6 +90,11 @@ def written_form(spoken: str) -> str:
     return re.sub(r"\b([ap]) m\b", r"\1m", spoken)
 
 
+def unwritten_form(written: str) -> str:
+    """`written_form` undone: recognizer output as the decoder spells it, "pm" -> "p m"."""
+    return re.sub(r"\b([ap])m\b", r"\1 m", written)
+
+
 def scoring_form(text: str) -> list[str]:
     """Words for WER: spoken form, then number words as digits, so "5" and "five" agree."""
     spoken = written_form(plain_spoken_form(text))

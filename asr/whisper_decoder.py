@@ -16,7 +16,7 @@ from .whisper_ctc import ct2_weights, whisper_model_file
 
 
 EXACT_TOP = 64
-"""Tokens per state whose scores `token_log_probs` takes in float32 after int8 found them: with
+"""Tokens per state whose scores `normalisers` takes in float32 after int8 found them: with
 int8 scores throughout, dev WER rose 13.49 -> 13.59 %."""
 
 
@@ -58,11 +58,28 @@ class DecoderBlock(nn.Module):
         attended = nn.functional.scaled_dot_product_attention(
             self._split(q), self._split(k), self._split(v), attn_mask=mask, is_causal=mask is None)
         x = x + self.self_out(self._merge(attended))
-        k, v = self.cross_kv(memory).chunk(2, dim=-1)
+        keys, values = self.cross_memory(memory)
         batch = x.shape[0]
+        return self._listen(x, keys.expand(batch, -1, -1, -1), values.expand(batch, -1, -1, -1))
+
+    def cross_memory(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """[1, frames, d_model] encoder states -> this block's keys and values for them."""
+        k, v = self.cross_kv(memory).chunk(2, dim=-1)
+        return self._split(k), self._split(v)
+
+    def extend(self, x: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, mask: torch.Tensor,
+               cross_keys: torch.Tensor, cross_values: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """`forward` for new tokens `x` ([1, new, d_model]) after cached ones, whose self-attention
+        `keys` and `values` ([1, heads, cached, head_dim]) are given and returned with theirs."""
+        q, k, v = self.self_qkv(self.self_ln(x)).chunk(3, dim=-1)
+        keys, values = torch.cat([keys, self._split(k)], 2), torch.cat([values, self._split(v)], 2)
+        attended = nn.functional.scaled_dot_product_attention(self._split(q), keys, values, attn_mask=mask)
+        return self._listen(x + self.self_out(self._merge(attended)), cross_keys, cross_values), keys, values
+
+    def _listen(self, x: torch.Tensor, cross_keys: torch.Tensor, cross_values: torch.Tensor) -> torch.Tensor:
+        """Attention to the encoder's states, then the feed-forward layer."""
         attended = nn.functional.scaled_dot_product_attention(
-            self._split(self.cross_q(self.cross_ln(x))),
-            self._split(k).expand(batch, -1, -1, -1), self._split(v).expand(batch, -1, -1, -1))
+            self._split(self.cross_q(self.cross_ln(x))), cross_keys, cross_values)
         x = x + self.cross_out(self._merge(attended))
         return x + self.mlp(self.mlp_ln(x))
 
@@ -112,27 +129,67 @@ class WhisperDecoder(nn.Module):
         memory = torch.randn(1, frames, self.config.d_model, generator=generator)
         return ids, memory, torch.arange(tokens), torch.ones(tokens, tokens, dtype=torch.bool).tril()
 
+    def cross_memory(self, memory: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """[1, frames, d_model] encoder states -> every block's keys and values for them,
+        [blocks, 1, heads, frames, head_dim] each: what `extend` attends to, computed once."""
+        keys, values = zip(*(block.cross_memory(memory) for block in self.blocks))
+        return torch.stack(keys), torch.stack(values)
+
+    def extend(self, tokens: torch.Tensor, positions: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
+               cross_keys: torch.Tensor, cross_values: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """Reading on token by token: the states of `tokens` ([1, new] at `positions`, which follow
+        the cached tokens') given the cached tokens' self-attention `keys` and `values`
+        ([blocks, 1, heads, cached, head_dim], empty at first) and `cross_memory`; returns
+        [1, new, d_model] states and the cache with the new tokens added (traceable)."""
+        x = self.embedding(tokens).float() + self.positions[positions]
+        mask = torch.arange(keys.shape[3] + tokens.shape[1])[None] <= positions[:, None]
+        new_keys, new_values = [], []
+        for i, block in enumerate(self.blocks):
+            x, k, v = block.extend(x, keys[i], values[i], mask, cross_keys[i], cross_values[i])
+            new_keys.append(k)
+            new_values.append(v)
+        return self.ln(x), torch.stack(new_keys), torch.stack(new_values)
+
+    def example_cache(self, tokens: int, cached: int, frames: int) -> tuple[torch.Tensor, ...]:
+        """Made-up `extend` inputs, to trace it with."""
+        generator = torch.Generator().manual_seed(0)
+        blocks, heads = self.config.num_layers, self.config.num_heads
+        head_dim = self.config.d_model // heads
+        ids = torch.randint(0, self.config.vocab_size, (1, tokens), generator=generator)
+        keys, values, cross_keys, cross_values = (
+            torch.randn(blocks, 1, heads, length, head_dim, generator=generator)
+            for length in (cached, cached, frames, frames))
+        return ids, torch.arange(cached, cached + tokens), keys, values, cross_keys, cross_values
+
     def log_probs(self, states: torch.Tensor) -> torch.Tensor:
         """[..., d_model] -> [..., vocab] next-token log-probabilities (the embedding is tied; the
         projection runs in the embedding's dtype, the softmax in float32)."""
         return self._logits(states).log_softmax(dim=-1)
 
-    def token_log_probs(self, states: torch.Tensor, rows: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        """log P(`tokens[i]` | `states[rows[i]]`) for [states, d_model] `states`: each token's own
-        score exactly, each state's normaliser once. After `with_int8_weights` the normaliser
-        takes int8 scores for the whole vocabulary and float32 ones for its `EXACT_TOP`
-        likeliest tokens, which hold nearly all the probability (`asr.rescoring` reads it)."""
-        picked = (states[rows] * self.embedding.weight[tokens].float()).sum(dim=-1)
+    def token_scores(self, states: torch.Tensor, rows: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
+        """The logit of `tokens[i]` after `states[rows[i]]`, in float32."""
+        return (states[rows] * self.embedding.weight[tokens].float()).sum(dim=-1)
+
+    def normalisers(self, states: torch.Tensor, allowed: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each state's log-normaliser (logsumexp of its logits) and its likeliest next token
+        among those `allowed` ([vocab] bools; any, without). After `with_int8_weights` the
+        normaliser takes int8 scores for the whole vocabulary and float32 ones for its `EXACT_TOP`
+        likeliest tokens, which hold nearly all the probability (`asr.rescoring` reads it), and
+        the likeliest token is sought among those."""
         if self.vocabulary is None:
-            return picked - self._logits(states).logsumexp(dim=-1)[rows]
+            logits = self._logits(states)
+            choosable = logits if allowed is None else logits.masked_fill(~allowed, -torch.inf)
+            return logits.logsumexp(dim=-1), choosable.argmax(dim=-1)
         approximate = self.vocabulary(states).float()
         top_scores, top = approximate.topk(EXACT_TOP, dim=-1)
         exact = torch.einsum("sd,skd->sk", states, self.embedding.weight[top].float())
+        choosable = exact if allowed is None else exact.masked_fill(~allowed[top], -torch.inf)
+        best = top.gather(1, choosable.argmax(dim=-1, keepdim=True))[:, 0]
         # sum(exp) over the int8 scores, the top ones' swapped for their float32 ones, in place:
         # the [states, 51,864] scores are read twice instead of copied and read three times
         peak = top_scores[:, :1]
         rest = approximate.sub_(peak).exp_().sum(dim=-1) - (top_scores - peak).exp().sum(dim=-1)
-        return picked - (peak[:, 0] + (rest.clamp(min=0) + (exact - peak).exp().sum(dim=-1)).log())[rows]
+        return peak[:, 0] + (rest.clamp(min=0) + (exact - peak).exp().sum(dim=-1)).log(), best
 
     def _logits(self, states: torch.Tensor) -> torch.Tensor:
         weight = self.embedding.weight
@@ -146,7 +203,7 @@ class WhisperDecoder(nn.Module):
 
     def with_int8_weights(self) -> WhisperDecoder:
         """This decoder with its linear layers in int8 (`asr.int8`), and an int8 copy of its
-        51,864-token projection (20 MB) for `token_log_probs`' normaliser: in float32 that
+        51,864-token projection (20 MB) for `normalisers`: in float32 that
         projection was two fifths of the second pass's time."""
         projection = nn.Linear(self.config.d_model, self.config.vocab_size, bias=False)
         projection.weight = nn.Parameter(self.embedding.weight.detach().float().clone())

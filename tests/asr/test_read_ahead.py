@@ -17,7 +17,7 @@ from .conftest import SAID
 def test_the_models_are_traced_and_compute_what_the_eager_ones_do(recognizer, said_audio):
     acoustic, rescorer = recognizer.acoustic, recognizer.rescorer
     assert all(isinstance(forward, torch._C.ScriptMethod)
-               for forward in (acoustic._forward, rescorer._encode, rescorer._states))
+               for forward in (acoustic._forward, rescorer._encode, rescorer._states, rescorer._extend))
     with torch.inference_mode():
         features = acoustic.mel(torch.from_numpy(said_audio)[None])
         lengths = torch.tensor([features.shape[1]])
@@ -28,6 +28,10 @@ def test_the_models_are_traced_and_compute_what_the_eager_ones_do(recognizer, sa
         causal = torch.ones(tokens.shape[1], tokens.shape[1], dtype=torch.bool).tril()
         pairs.append((rescorer._states(tokens, memory, torch.arange(tokens.shape[1]), causal),
                       rescorer.decoder(tokens, memory)))
+        cross = rescorer.decoder.cross_memory(memory)  # Whisper reading on: three tokens, then one
+        _, keys, values = rescorer._extend(tokens[:, :3], torch.arange(3), cross[0][..., :0, :], cross[1][..., :0, :], *cross)
+        step = (tokens[:, 3:4], torch.tensor([3]), keys, values, *cross)
+        pairs += zip(rescorer._extend(*step), rescorer.decoder.extend(*step))
     for traced, eager in pairs:
         assert traced.shape == eager.shape and torch.allclose(traced, eager, atol=1e-4)
 

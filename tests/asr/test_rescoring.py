@@ -1,16 +1,19 @@
 """The second pass: Whisper reads the speech again and reorders the beam search's readings."""
+from functools import partial
+
 import numpy as np
 import pytest
 import torch
 
 from asr import Recognizer
+from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
 from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer
 from asr.whisper_ctc import WhisperCTC
 from asr.whisper_decoder import WhisperDecoder
 
-from .conftest import ROOT, SAID
+from .conftest import ROOT, SAID, speak
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +99,44 @@ def test_the_shipped_recognizer_reads_its_final_transcripts_twice(recognizer, sa
     assert recognizer.options.rescore_weight > 0 and recognizer.rescorer is not None
     assert recognizer.transcribe(said_audio).text == SAID
     assert Recognizer.from_pretrained(ROOT / "resources/models/asr", rescore=False).rescorer is None
+
+
+@pytest.fixture(scope="module")
+def clearly_said(tmp_path_factory):
+    """`SAID` by a held-out voice Whisper itself hears right (it hears the Andrea voice of
+    `said_audio` as "it's a timer ...")."""
+    path = tmp_path_factory.mktemp("clearly") / "said.wav"
+    speak(SAID, path, voice="en-us+klatt3")
+    return load_audio(path)
+
+
+def test_whisper_reads_out_the_words_the_beam_missed(rescorer, clearly_said):
+    """Neither reading is what was said; Whisper reads along them, leaves them where they are
+    wrong, and its own reading (cut at each word's end) is what was said."""
+    scores, own = rescorer.read(clearly_said, ["set a tamer for ten minutes", "set a timer for tin minutes"], own=True)
+    assert len(scores) == 2 and SAID in own
+    assert own[SAID] > max(scores)
+    assert all(SAID.startswith(text) or text.startswith(SAID) for text in own)  # its prefixes, or past its end
+    assert rescorer.read(clearly_said, [SAID])[1] == {}  # only when asked
+
+
+def test_whispers_own_reading_scores_as_the_same_words_would(exact, clearly_said):
+    """Read on token by token from a cache of keys and values, Whisper's own reading scores as
+    `scores` reads the same tokens in one pass."""
+    _, own = exact.read(clearly_said, ["set a tamer for ten minutes"], own=True)
+    texts = [text for text in own if text in (SAID, "set a timer", "set a timer for ten")]
+    assert SAID in texts and len(texts) == 3
+    assert [own[text] for text in texts] == pytest.approx(exact.scores(clearly_said, texts), abs=1e-3)
+
+
+def test_a_reading_only_whisper_found_wins_when_the_first_pass_finds_it_likely_too(rescorer, recognizer, clearly_said):
+    first_pass = Hypothesis("set a tamer for ten minutes", 0.8, (("set a timer for tin minutes", -1.0),))
+    decoder = recognizer.search(recognizer.options)
+    heard = partial(decoder.score, recognizer.acoustic.log_probs(clearly_said))
+    rescored = rescorer.rescore(clearly_said, first_pass, 2.5, first_pass=heard)
+    assert rescored.text == SAID
+    readings = {text for text, _ in rescored.alternatives}
+    assert readings >= {text for text, _ in first_pass.alternatives} | {first_pass.text}
+    unspellable = rescorer.rescore(clearly_said, first_pass, 2.5,
+                                   first_pass=lambda texts: [0.0] + [-np.inf] * (len(texts) - 1))
+    assert SAID not in {unspellable.text, *(text for text, _ in unspellable.alternatives)}
