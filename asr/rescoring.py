@@ -211,15 +211,6 @@ class Rescorer:
         scores, readings = self.read(audio, close, own)
         return dict(zip(close, scores)), readings
 
-    def heard(self, audio: np.ndarray, *hypotheses: Hypothesis) -> dict[str, float]:
-        """Whisper's score of each reading within `MARGIN` of the best, in any of `hypotheses`
-        (first passes of the same audio; `asr tune` has one per setting), each distinct reading
-        read once; none where a hypothesis is its best alone, or past Whisper's 30 s window."""
-        if len(audio) > self.encoder.max_samples:
-            return {}
-        close = list(dict.fromkeys(text for hypothesis in hypotheses for text in close_readings(hypothesis)))
-        return dict(zip(close, self.scores(audio, close)))
-
 
 def own_readings(hypothesis: Hypothesis, own: dict[str, float],
                  first_pass: Callable[[Sequence[str]], list[float]]) -> dict[str, tuple[float, float]]:

@@ -76,7 +76,7 @@ def test_a_quiet_microphone_changes_nothing_whisper_prefers(exact, said_audio):
 
 def test_far_readings_and_a_zero_weight_leave_the_first_pass_alone(rescorer, said_audio):
     far = Hypothesis(SAID, 0.9, (("set a time for ten minutes", -(MARGIN + 5)),))
-    assert rescorer.heard(said_audio, far) == {}
+    assert rescorer.listen(said_audio, far, own=True) == ({}, {})
     assert rescorer.rescore(said_audio, far, weight=1.0) == far
     close = Hypothesis("set a time for ten minutes", 0.9, ((SAID, -1.0),))
     assert rescorer.rescore(said_audio, close, weight=0.0) == close
