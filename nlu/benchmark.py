@@ -11,6 +11,7 @@ import statistics
 import time
 from pathlib import Path
 
+from .calibration import fit_gazetteer
 from .data import Example, read_examples
 from .evaluate import predict, score
 from .model import JointIntentSlotModel
@@ -56,6 +57,9 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
     record = folder / "benchmark.json"  # how the saved model was trained
     if rescore:
         model = JointIntentSlotModel.from_pretrained(folder)
+        if model.gazetteer is None:  # saved before models had one: fit it as training now does
+            fit_gazetteer(model, train_split, dev)
+            model.save_pretrained(folder)
         trained = json.loads(record.read_text()) if record.exists() else {}
     else:
         started = time.monotonic()

@@ -12,6 +12,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from .base import load_encoder, mean_pool
+from .gazetteer import FILE as GAZETTEER_FILE, Gazetteer
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,9 @@ class JointConfig:
     """Farther than this from every training sentence (see novelty.py) is out_of_scope; None: off."""
     train_embeddings: bool = False
     """Fine-tune MiniLM's embeddings too; the saved model then carries its own copy of them."""
+    gazetteer_weight: float = 0.0
+    """How strongly rare training values steer slot decoding (gazetteer.py), fitted on held-out
+    data; 0: not at all."""
     extra: dict = field(default_factory=dict)
 
 
@@ -58,6 +62,7 @@ class JointIntentSlotModel(nn.Module):
         self.slot_head = nn.Linear(hidden, len(config.slot_tags))
         # Unit sentence vectors of the in-scope training sentences, for novelty scores; empty: off.
         self.register_buffer("novelty_bank", torch.zeros(0, hidden))
+        self.gazetteer: Gazetteer | None = None  # rare training slot values (gazetteer.py)
         for name, parameter in self.named_parameters():
             if name.startswith(FROZEN_PREFIXES) and not config.train_embeddings:
                 parameter.requires_grad_(False)
@@ -74,7 +79,8 @@ class JointIntentSlotModel(nn.Module):
         return JointOutput(self.intent_head(sentence_vectors), self.slot_head(hidden), sentence_vectors)
 
     def save_pretrained(self, folder: str | Path) -> None:
-        """Write config.json and the fine-tuned weights (fp16, frozen base weights left out)."""
+        """Write config.json, the fine-tuned weights (fp16, frozen base weights left out) and the
+        gazetteer."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         state = {name: tensor.detach().to(torch.float16).contiguous()
@@ -82,6 +88,10 @@ class JointIntentSlotModel(nn.Module):
                  if (self.config.train_embeddings or not name.startswith(FROZEN_PREFIXES)) and tensor.numel()
                  and tensor.is_floating_point()}
         save_file(state, str(folder / "model.safetensors"))
+        if self.gazetteer is not None:
+            self.gazetteer.save(folder)
+        else:  # a gazetteer left by an earlier model in this folder would not be this one's
+            (folder / GAZETTEER_FILE).unlink(missing_ok=True)
         (folder / "config.json").write_text(json.dumps(asdict(self.config), indent=2) + "\n")
 
     @classmethod
@@ -95,6 +105,7 @@ class JointIntentSlotModel(nn.Module):
         state = {name: tensor.float() for name, tensor in load_file(str(weights_path)).items()}
         if "novelty_bank" in state:  # its length is the number of training sentences
             model.novelty_bank = state["novelty_bank"]
+        model.gazetteer = Gazetteer.load(folder)
         missing, unexpected = model.load_state_dict(state, strict=False)
         missing = [name for name in missing
                    if not name.startswith(FROZEN_PREFIXES) and name != "novelty_bank"]

@@ -146,6 +146,10 @@ class Parser:
                          if self.model.config.novelty_threshold is not None else torch.zeros(len(chunk)))
             for row, i in enumerate(chunk):
                 word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
+                if self.model.gazetteer and self.model.config.gazetteer_weight:
+                    word_log_probs = word_log_probs + self.model.gazetteer.bias(
+                        [t.text for t in tokens[i][:len(word_log_probs)]], self.model.config.slot_tags,
+                        self.model.config.gazetteer_weight)
                 tags = [self.model.config.slot_tags[t]
                         for t in viterbi(word_log_probs, self._allowed, self._starts)]
                 results[i] = self._interpret(texts[i], tokens[i], probs[row], float(distances[row]),

@@ -15,7 +15,7 @@ from torch import nn
 
 from .augment import augment
 from .base import load_tokenizer
-from .calibration import OUT_OF_SCOPE, fit_calibration
+from .calibration import OUT_OF_SCOPE, fit_calibration, fit_gazetteer
 from .data import Example
 from .encoding import IGNORE, encode, piece_labels
 from .model import JointConfig, JointIntentSlotModel
@@ -182,11 +182,13 @@ def train(examples: list[Example], out: str | Path, options: TrainOptions | None
 
 def calibrate_and_save(model: JointIntentSlotModel, examples: list[Example],
                        dev: list[Example] | None, out: str | Path) -> JointIntentSlotModel:
-    """Fit the out-of-scope cuts on `dev` (the novelty bank from the training `examples`), save."""
+    """Fit the out-of-scope cuts and the gazetteer's weight on `dev` (the novelty bank and the
+    gazetteer from the training `examples`), save."""
     if dev and examples and OUT_OF_SCOPE in model.config.intents:  # out-of-scope ones to fit on
         model.novelty_bank = build_bank(model, examples)
     if dev:
         fit_calibration(model, dev)
+        fit_gazetteer(model, examples, dev)
     model.save_pretrained(out)
     return model
 
