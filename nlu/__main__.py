@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="fine-tune a model")
     _add_data_arguments(train)
     train.add_argument("--out", required=True, help="folder for the trained model")
-    train.add_argument("--dev", help="dev data (same format) for model selection and calibration; "
+    train.add_argument("--dev", help="dev data (same format) for model selection, calibration and the "
+                                     "gazetteer's weight; "
                                      "for bio/clinc the data's own dev split is used when present")
     train.add_argument("--epochs", type=int, default=8)
     train.add_argument("--batch-size", type=int, default=32)
