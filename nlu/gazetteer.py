@@ -1,8 +1,8 @@
 """Rare slot values the training data names, as a prior for the tagger's decoding.
 
 A tagger fine-tuned for a few epochs keeps the values it saw often, not the rare ones: a
-playlist named twice in training ("the refugee playlist") comes back as "refugee", an artist
-named once as someone else's playlist. Where the exact words of a rarely seen training value
+playlist named twice in training ("the refugee playlist") comes back as "refugee", another
+("jazz brasileiro") as an artist. Where the exact words of a rarely seen training value
 stand in a sentence, the decoder is told how often those words, wherever they stood in
 training, were that slot, whole. A value that was always the slot gets a strong nudge, one
 that was usually ordinary words ("rock", "far") next to none; the model still decides.
