@@ -24,7 +24,7 @@ from . import int8 as int8_weights
 from .acoustic import example_features
 from .decoding import Hypothesis
 from .features import level_gain
-from .text import plain_spoken_form, unwritten_form, written_form
+from .text import plain_spoken_form, spoken_spellings, written_form
 from .traced import traced_method
 from .whisper_ctc import WhisperCTC, WhisperLogMel, ct2_weights, whisper_model_file
 from .whisper_decoder import WhisperDecoder
@@ -216,14 +216,17 @@ def own_readings(hypothesis: Hypothesis, own: dict[str, float],
                  first_pass: Callable[[Sequence[str]], list[float]]) -> dict[str, tuple[float, float]]:
     """Whisper's `own` readings (spoken form -> its score) that the beam did not find, written
     as the beam's are, each with (first-pass score relative to the best reading's, Whisper's
-    score); those the acoustic model cannot spell are left out."""
+    score); those the acoustic model cannot spell are left out. Each is scored in the spoken
+    form Whisper gave; the beam's best in its likeliest spelling (`spoken_spellings`)."""
     found = {hypothesis.text, *(text for text, _ in hypothesis.alternatives)}
-    new = {written_form(text): score for text, score in own.items() if written_form(text) not in found}
+    new = {written_form(text): (text, score) for text, score in own.items() if written_form(text) not in found}
     if not new:
         return {}
-    first = first_pass([unwritten_form(hypothesis.text), *(unwritten_form(text) for text in new)])
-    return {text: (score - first[0], whisper) for (text, whisper), score in zip(new.items(), first[1:])
-            if math.isfinite(score) and math.isfinite(first[0])}
+    best_spellings = spoken_spellings(hypothesis.text)
+    first = first_pass([*best_spellings, *(spoken for spoken, _ in new.values())])
+    best = max(first[:len(best_spellings)])
+    return {text: (score - best, whisper) for (text, (_, whisper)), score in zip(new.items(), first[len(best_spellings):])
+            if math.isfinite(score) and math.isfinite(best)}
 
 
 def reorder(hypothesis: Hypothesis, heard: dict[str, float], weight: float,

@@ -5,6 +5,7 @@ turned into that spoken form first ("7:30" -> "seven thirty", "5 km" stays "five
 so the labels say what the voice actually said."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -90,9 +91,13 @@ def written_form(spoken: str) -> str:
     return re.sub(r"\b([ap]) m\b", r"\1m", spoken)
 
 
-def unwritten_form(written: str) -> str:
-    """`written_form` undone: recognizer output as the decoder spells it, "pm" -> "p m"."""
-    return re.sub(r"\b([ap])m\b", r"\1 m", written)
+def spoken_spellings(written: str) -> list[str]:
+    """The spellings recognizer output may have had in the decoder before `written_form`: it
+    joins "p m" to "pm", but "am" is also a word ("am i late"), so each "am" or "pm" is read
+    both ways. The written text itself comes first."""
+    parts = re.split(r"\b([ap]m)\b", written)  # text, "am"/"pm", text, ...
+    options = [[part] if i % 2 == 0 else [part, f"{part[0]} {part[1]}"] for i, part in enumerate(parts)]
+    return ["".join(choice) for choice in itertools.product(*options)]
 
 
 def scoring_form(text: str) -> list[str]:

@@ -1,4 +1,5 @@
 """The second pass: Whisper reads the speech again and reorders the beam search's readings."""
+import math
 from functools import partial
 
 import numpy as np
@@ -9,7 +10,7 @@ from asr import Recognizer
 from asr.audio import load_audio
 from asr.decoding import Hypothesis
 from asr.features import level_gain
-from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer
+from asr.rescoring import END_OF_TEXT, MARGIN, NO_TIMESTAMPS, START_OF_TRANSCRIPT, Rescorer, own_readings
 from asr.whisper_ctc import WhisperCTC
 from asr.whisper_decoder import WhisperDecoder
 
@@ -140,3 +141,17 @@ def test_a_reading_only_whisper_found_wins_when_the_first_pass_finds_it_likely_t
     unspellable = rescorer.rescore(clearly_said, first_pass, 2.5,
                                    first_pass=lambda texts: [0.0] + [-np.inf] * (len(texts) - 1))
     assert SAID not in {unspellable.text, *(text for text, _ in unspellable.alternatives)}
+
+
+def test_own_readings_are_scored_as_spelt_and_the_best_in_its_likeliest_spelling():
+    """"am" is a word as well as a written "a m": the beam's best "am i late" is weighed by its
+    likelier spelling, and Whisper's readings in the spoken form it gave them."""
+    asked = []
+
+    def first_pass(texts):
+        asked.extend(texts)
+        return [{"am i late": -10.0, "a m i late": -30.0, "am i later": -12.0}.get(t, -math.inf) for t in texts]
+
+    own = own_readings(Hypothesis("am i late", 0.9), {"am i later": -1.0, "i am": -2.0}, first_pass)
+    assert own == {"am i later": (-2.0, -1.0)}  # "i am" cannot be spelt
+    assert "am i later" in asked and "a m i later" not in asked
