@@ -81,17 +81,20 @@ def fit_gazetteer(model, examples: Sequence[Example], dev: Sequence[Example]) ->
     """Give the model a gazetteer of `examples`' rare slot values and the weight that tags
     `dev` best (slot F1 plus exact match; the smaller weight on a tie). Without slots in
     either, or without a weight that helps, the weight stays 0."""
-    from .evaluate import evaluate_model
+    from .evaluate import score
     from .gazetteer import Gazetteer
+    from .parser import Parser
 
     gazetteer = Gazetteer.from_examples(examples)
     model.gazetteer, model.config.gazetteer_weight = (gazetteer or None), 0.0
     if not gazetteer or not any(tag != "O" for e in dev for tag in e.tags):
         return
+    parser = Parser(model, traced=False)
+    readings = parser.read_words([e.words for e in dev])  # the weight changes decoding only
     scores = []
     for weight in GAZETTEER_WEIGHTS:
         model.config.gazetteer_weight = weight
-        metrics = evaluate_model(model, dev)
+        metrics = score(dev, parser.decode(readings))
         scores.append((metrics["slot_f1"] + metrics["exact_match"], -weight))
     model.config.gazetteer_weight = -max(scores)[1]
     log.info("gazetteer: %d rare values, weight %.1f", len(gazetteer.values), model.config.gazetteer_weight)

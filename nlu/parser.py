@@ -6,6 +6,7 @@ import logging
 import os
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -79,6 +80,17 @@ def merge_adjacent(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, st
     return merged
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the model made of one sentence, before slot decoding; no probabilities where the
+    sentence had nothing to read (empty, or only symbols)."""
+    text: str
+    tokens: list[Token]
+    intent_probs: torch.Tensor | None = None  # [intents], calibrated
+    word_log_probs: torch.Tensor | None = None  # [words, tags], each word's first piece
+    distance: float = 0.0  # novelty distance; 0 where novelty is off
+
+
 def clean_text(text: str) -> str:
     """Normalise Unicode and whitespace, drop control characters, cut to MAX_CHARS."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -117,23 +129,26 @@ class Parser:
 
     def parse_batch(self, texts: Sequence[str], now: dt.datetime | None = None) -> list[Interpretation]:
         cleaned = [clean_text(t) for t in texts]
-        return self._parse_tokens(cleaned, [tokenize(t) for t in cleaned], now)
+        return self.decode(self._read_tokens(cleaned, [tokenize(t) for t in cleaned]), now)
 
     def parse_words(self, sentences: Sequence[Sequence[str]],
                     now: dt.datetime | None = None) -> list[Interpretation]:
         """Parse sentences already split into words (a benchmark's own tokenisation, which
         its slot spans are counted in); slot offsets are into the space-joined words."""
-        return self._parse_tokens([" ".join(words) for words in sentences],
-                                  [joined_tokens(words) for words in sentences], now)
+        return self.decode(self.read_words(sentences), now)
+
+    def read_words(self, sentences: Sequence[Sequence[str]]) -> list[Reading]:
+        """The model's outputs for sentences split into words, not yet decoded: what decoding
+        settings (the gazetteer's weight) can be tried on without running the model again."""
+        return self._read_tokens([" ".join(words) for words in sentences],
+                                 [joined_tokens(words) for words in sentences])
 
     @torch.inference_mode()
-    def _parse_tokens(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]],
-                      now: dt.datetime | None) -> list[Interpretation]:
+    def _read_tokens(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]]) -> list[Reading]:
         tokens = [list(words[: self.model.config.max_words]) for words in tokens]
-        results: list[Interpretation | None] = [None] * len(texts)
+        readings = [Reading(text, words) for text, words in zip(texts, tokens)]
+        # empty, or only symbols and emoji: nothing for the model to read
         todo = [i for i, words in enumerate(tokens) if any(ch.isalnum() for t in words for ch in t.text)]
-        for i in set(range(len(texts))) - set(todo):  # empty, or only symbols and emoji
-            results[i] = Interpretation(texts[i], OUT_OF_SCOPE, 1.0, {})
         for start in range(0, len(todo), 64):
             chunk = todo[start:start + 64]
             batch = encode(self.tokenizer, [[t.text for t in tokens[i]] for i in chunk],
@@ -145,16 +160,28 @@ class Parser:
             distances = (novelty(output.sentence_vectors, self.model.novelty_bank.cpu())
                          if self.model.config.novelty_threshold is not None else torch.zeros(len(chunk)))
             for row, i in enumerate(chunk):
-                word_log_probs = slot_log_probs[row, batch.first_piece[row]]  # [words, tags]
-                if self.model.gazetteer and self.model.config.gazetteer_weight:
-                    word_log_probs = word_log_probs + self.model.gazetteer.bias(
-                        [t.text for t in tokens[i][:len(word_log_probs)]], self.model.config.slot_tags,
-                        self.model.config.gazetteer_weight)
-                tags = [self.model.config.slot_tags[t]
-                        for t in viterbi(word_log_probs, self._allowed, self._starts)]
-                results[i] = self._interpret(texts[i], tokens[i], probs[row], float(distances[row]),
-                                             tags, now)
-        return results  # type: ignore[return-value]
+                readings[i] = Reading(texts[i], tokens[i], probs[row],
+                                      slot_log_probs[row, batch.first_piece[row]], float(distances[row]))
+        return readings
+
+    def decode(self, readings: Sequence[Reading], now: dt.datetime | None = None) -> list[Interpretation]:
+        """Interpretations of what `read_words` (or parsing) read, with the model's decoding
+        settings as they are now."""
+        config = self.model.config
+        results = []
+        for reading in readings:
+            if reading.intent_probs is None:
+                results.append(Interpretation(reading.text, OUT_OF_SCOPE, 1.0, {}))
+                continue
+            word_log_probs = reading.word_log_probs  # [words, tags]
+            if self.model.gazetteer and config.gazetteer_weight:
+                word_log_probs = word_log_probs + self.model.gazetteer.bias(
+                    [t.text for t in reading.tokens[:len(word_log_probs)]], config.slot_tags,
+                    config.gazetteer_weight)
+            tags = [config.slot_tags[t] for t in viterbi(word_log_probs, self._allowed, self._starts)]
+            results.append(self._interpret(reading.text, reading.tokens, reading.intent_probs,
+                                           reading.distance, tags, now))
+        return results
 
     def _interpret(self, text: str, tokens: list[Token], probs: torch.Tensor, distance: float,
                    tags: list[str], now: dt.datetime | None) -> Interpretation:

@@ -99,6 +99,20 @@ def test_a_model_trained_with_dev_keeps_its_gazetteer(trained_folder):
     assert Parser(model).parse("hello camping trip").slots["list"].text == "camping trip"
 
 
+def test_one_reading_decodes_under_each_weight(trained_folder):
+    """Fitting the weight reads dev once and decodes it under each weight."""
+    model = JointIntentSlotModel.from_pretrained(trained_folder)
+    parser = Parser(model)
+    readings = parser.read_words([["hello", "camping", "trip"], ["!"]])
+    model.config.gazetteer_weight = 0.0
+    plain = parser.decode(readings)
+    model.config.gazetteer_weight = 50.0
+    steered = parser.decode(readings)
+    assert "list" not in plain[0].slots and steered[0].slots["list"].text == "camping trip"
+    assert steered[0] == parser.parse_words([["hello", "camping", "trip"]])[0]
+    assert plain[1].intent == steered[1].intent == "out_of_scope"  # nothing to read
+
+
 def test_models_saved_without_a_gazetteer_still_load(trained_folder, tmp_path):
     model = JointIntentSlotModel.from_pretrained(trained_folder)
     model.save_pretrained(tmp_path)
