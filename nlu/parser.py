@@ -80,7 +80,7 @@ def merge_adjacent(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, st
     return merged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # tensors have no one truth value to compare by
 class Reading:
     """What the model made of one sentence, before slot decoding; no probabilities where the
     sentence had nothing to read (empty, or only symbols)."""
