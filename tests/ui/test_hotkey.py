@@ -5,6 +5,7 @@ import gc
 import os
 import shutil
 import subprocess
+import threading
 
 import pytest
 
@@ -41,6 +42,9 @@ def x_display(monkeypatch):
     monkeypatch.setenv("DISPLAY", display)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     yield display
+    for thread in threading.enumerate():  # pynput's threads flush their X connections as they end
+        if type(thread).__module__.startswith("pynput"):
+            thread.join(10)
     server.terminate()
     server.wait(5)
 
