@@ -59,7 +59,8 @@ def run_seed(name: str, splits, seed: int, epochs: int, out: Path, device: str =
         model = JointIntentSlotModel.from_pretrained(folder)
         if model.gazetteer is None:  # saved before models had one: fit it as training now does
             fit_gazetteer(model, train_split, dev)
-            model.save_pretrained(folder)
+            if model.gazetteer is not None:  # data without slot values (CLINC150) has none to save
+                model.save_pretrained(folder)
         trained = json.loads(record.read_text()) if record.exists() else {}
     else:
         started = time.monotonic()
